@@ -1,0 +1,30 @@
+//! What the console is connected to, for the overview page.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A summary of the console's configuration that is safe to show any operator: it never holds a
+/// credential. The server builds it once at start-up and provides it as context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleStatus {
+    pub version: String,
+    pub dis: DisTargetSummary,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DisTargetSummary {
+    /// `DIS_ENDPOINT` is unset: the console talks to its embedded DIS-compatible backend.
+    Embedded,
+    /// A real DIS endpoint.
+    Remote {
+        endpoint: String,
+        region: String,
+        project_id: String,
+    },
+}
+
+#[server(endpoint = "console_status")]
+pub async fn get_console_status() -> Result<ConsoleStatus, AppError> {
+    super::ssr::provided::<ConsoleStatus>("ConsoleStatus")
+}

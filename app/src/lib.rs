@@ -1,0 +1,88 @@
+//! The console's user interface and everything shared between browser and server: the shell,
+//! the routes, the pages, the components and the server functions.
+//!
+//! This crate never depends on `server`. Server-only code sits behind the `ssr` feature; what the
+//! server provides (configuration summaries, later the DIS and store ports) reaches server
+//! functions through Leptos context.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+use components::toast::{ToastRegion, Toasts};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes, A},
+    path,
+};
+
+/// The product name shown in the header and in page titles.
+pub const PRODUCT_NAME: &str = "DIS Dump Console";
+
+/// The name cargo-leptos gives the generated `pkg/<name>.{js,wasm,css}` files. It must equal
+/// `name` under `[[workspace.metadata.leptos]]` in the workspace `Cargo.toml`.
+pub const OUTPUT_NAME: &str = "dis-console";
+
+/// The attribute set on `<body>` once the page has hydrated; end-to-end tests wait for it.
+pub const HYDRATED_ATTRIBUTE: &str = "data-hydrated";
+
+/// The HTML document the server renders around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The console: header, navigation, the routed page and the notification region.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(Toasts::new());
+
+    // Effects run only in the browser, after hydration has attached every handler.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute(HYDRATED_ATTRIBUTE, "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href=format!("/pkg/{OUTPUT_NAME}.css")/>
+        <Title formatter=|page: String| {
+            if page.is_empty() { PRODUCT_NAME.to_string() } else { format!("{page} · {PRODUCT_NAME}") }
+        }/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <header class="topbar">
+                <a class="brand" href="/">{PRODUCT_NAME}</a>
+                <nav class="mainnav" aria-label="Main">
+                    <A href="/streams">"Streams"</A>
+                    <A href="/audit">"Audit"</A>
+                </nav>
+            </header>
+            <main id="main" class="page" tabindex="-1">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("") view=pages::overview::Overview/>
+                    <Route path=path!("streams") view=pages::streams::Streams/>
+                    <Route path=path!("audit") view=pages::audit::Audit/>
+                </Routes>
+            </main>
+            <ToastRegion/>
+        </Router>
+    }
+}

@@ -1,0 +1,367 @@
+//! Typed configuration, read once from the environment at start-up.
+//!
+//! Every problem is reported with the name of the variable to fix. Values of secret variables
+//! (`DIS_AK`, `DIS_SK`) are never echoed, in errors or in `Debug`.
+
+use app::api::status::{ConsoleStatus, DisTargetSummary};
+use secrecy::SecretString;
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+pub const DEFAULT_SITE_ROOT: &str = "target/site";
+pub const DEFAULT_DATA_DIR: &str = "./data";
+
+#[derive(Debug)]
+pub struct Config {
+    /// `LEPTOS_SITE_ADDR`: where the console listens.
+    pub site_addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`: the folder cargo-leptos writes the compiled site to.
+    pub site_root: PathBuf,
+    /// `CONSOLE_DATA_DIR`: where the console keeps its state.
+    pub data_dir: PathBuf,
+    /// `LOG_FORMAT`: `text` (default) or `json`.
+    pub log_format: LogFormat,
+    /// `RUST_LOG`: a tracing filter, `info` when unset.
+    pub log_filter: String,
+    /// `DIS_*`: the DIS service to manage; `None` means the embedded backend.
+    pub dis: Option<RemoteDis>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A real DIS endpoint and the credentials to sign calls to it.
+#[derive(Debug)]
+pub struct RemoteDis {
+    pub endpoint: String,
+    pub region: String,
+    pub project_id: String,
+    pub credentials: AkSk,
+}
+
+/// An access key pair. Neither half is printable: `Debug` shows a placeholder.
+#[derive(Debug)]
+pub struct AkSk {
+    pub ak: SecretString,
+    pub sk: SecretString,
+}
+
+/// A variable that is missing or malformed. The message names the variable and says what a
+/// valid value looks like; it quotes the value only for variables that hold no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.var, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn error(var: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        problem: problem.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| match std::env::var(name) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(()),
+        })
+    }
+
+    /// Reads variables through `lookup`, which answers `Err(())` for a value that is not UTF-8.
+    /// An empty or blank value counts as unset.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Result<Option<String>, ()>,
+    ) -> Result<Self, ConfigError> {
+        let get = |var: &'static str| -> Result<Option<String>, ConfigError> {
+            match lookup(var) {
+                Ok(Some(v)) if !v.trim().is_empty() => Ok(Some(v.trim().to_owned())),
+                Ok(_) => Ok(None),
+                Err(()) => Err(error(var, "the value is not valid UTF-8")),
+            }
+        };
+
+        let site_addr = match get("LEPTOS_SITE_ADDR")? {
+            None => DEFAULT_SITE_ADDR
+                .parse()
+                .expect("the default address parses"),
+            Some(v) => v.parse().map_err(|_| {
+                error(
+                    "LEPTOS_SITE_ADDR",
+                    format!("expected an IP address and port such as 127.0.0.1:3000, got {v:?}"),
+                )
+            })?,
+        };
+        let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT")?.unwrap_or(DEFAULT_SITE_ROOT.into()));
+        let data_dir = PathBuf::from(get("CONSOLE_DATA_DIR")?.unwrap_or(DEFAULT_DATA_DIR.into()));
+
+        let log_format = match get("LOG_FORMAT")?.as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(error(
+                    "LOG_FORMAT",
+                    format!("expected \"text\" or \"json\", got {other:?}"),
+                ))
+            }
+        };
+        let log_filter = get("RUST_LOG")?.unwrap_or_else(|| "info".into());
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log_filter) {
+            return Err(error(
+                "RUST_LOG",
+                format!("not a valid filter ({e}); try \"info\" or \"server=debug,info\""),
+            ));
+        }
+
+        let dis = match get("DIS_ENDPOINT")? {
+            None => None,
+            Some(endpoint) => Some(RemoteDis {
+                endpoint: parse_endpoint(&endpoint)?,
+                region: require(&get, "DIS_REGION", parse_region)?,
+                project_id: require(&get, "DIS_PROJECT_ID", parse_project_id)?,
+                credentials: AkSk {
+                    ak: require(&get, "DIS_AK", parse_access_key)?,
+                    sk: require(&get, "DIS_SK", |v| Ok(SecretString::from(v)))?,
+                },
+            }),
+        };
+
+        Ok(Config {
+            site_addr,
+            site_root,
+            data_dir,
+            log_format,
+            log_filter,
+            dis,
+        })
+    }
+
+    /// What the overview page may show about this configuration: never a credential.
+    pub fn status(&self) -> ConsoleStatus {
+        ConsoleStatus {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            dis: match &self.dis {
+                None => DisTargetSummary::Embedded,
+                Some(remote) => DisTargetSummary::Remote {
+                    endpoint: remote.endpoint.clone(),
+                    region: remote.region.clone(),
+                    project_id: remote.project_id.clone(),
+                },
+            },
+        }
+    }
+}
+
+fn require<T>(
+    get: &impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+    var: &'static str,
+    parse: impl FnOnce(String) -> Result<T, String>,
+) -> Result<T, ConfigError> {
+    let value = get(var)?.ok_or_else(|| error(var, "required when DIS_ENDPOINT is set"))?;
+    parse(value).map_err(|problem| error(var, problem))
+}
+
+fn parse_endpoint(value: &str) -> Result<String, ConfigError> {
+    let bad = |why: &str| {
+        error(
+            "DIS_ENDPOINT",
+            format!("{why}; expected a URL such as https://dis.cn-north-4.myhuaweicloud.com"),
+        )
+    };
+    let url = url::Url::parse(value).map_err(|_| bad("not a URL"))?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(bad("the scheme must be https or http"));
+    }
+    if url.host_str().is_none() {
+        return Err(bad("the URL has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(
+            "the URL must not carry credentials (use DIS_AK and DIS_SK)",
+        ));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("the URL must have no path, query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn parse_region(v: String) -> Result<String, String> {
+    let ok = (1..=32).contains(&v.len())
+        && v.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(v)
+    } else {
+        Err(format!(
+            "expected a region id of lowercase letters, digits and '-' such as cn-north-4, got {v:?}"
+        ))
+    }
+}
+
+fn parse_project_id(v: String) -> Result<String, String> {
+    if (1..=64).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "expected 1 to 64 letters and digits (the project id from My Credentials), got {v:?}"
+        ))
+    }
+}
+
+fn parse_access_key(v: String) -> Result<SecretString, String> {
+    // The value is a credential: describe the problem without quoting it.
+    if (1..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(SecretString::from(v))
+    } else {
+        Err("expected an access key id of 1 to 128 letters and digits".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| Ok(map.get(name).cloned()))
+    }
+
+    const REMOTE: &[(&str, &str)] = &[
+        ("DIS_ENDPOINT", "https://dis.cn-north-4.myhuaweicloud.com/"),
+        ("DIS_REGION", "cn-north-4"),
+        ("DIS_PROJECT_ID", "0123456789abcdef0123456789abcdef"),
+        ("DIS_AK", "AKEXAMPLE123"),
+        ("DIS_SK", "sk-very-secret-value"),
+    ];
+
+    fn without(var: &str) -> Vec<(&'static str, &'static str)> {
+        REMOTE.iter().copied().filter(|(k, _)| *k != var).collect()
+    }
+
+    #[test]
+    fn defaults_give_the_embedded_console_on_port_3000() {
+        let c = load(&[]).unwrap();
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.site_root, PathBuf::from("target/site"));
+        assert_eq!(c.data_dir, PathBuf::from("./data"));
+        assert_eq!(c.log_format, LogFormat::Text);
+        assert_eq!(c.log_filter, "info");
+        assert!(c.dis.is_none());
+        assert_eq!(c.status().dis, DisTargetSummary::Embedded);
+    }
+
+    #[test]
+    fn blank_values_count_as_unset() {
+        let c = load(&[("DIS_ENDPOINT", "  "), ("LEPTOS_SITE_ADDR", "")]).unwrap();
+        assert!(c.dis.is_none());
+        assert_eq!(c.site_addr.port(), 3000);
+    }
+
+    #[test]
+    fn each_bad_variable_is_named() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("LEPTOS_SITE_ADDR", "localhost")], "LEPTOS_SITE_ADDR"),
+            (
+                &[("LEPTOS_SITE_ADDR", "127.0.0.1:99999")],
+                "LEPTOS_SITE_ADDR",
+            ),
+            (&[("LOG_FORMAT", "xml")], "LOG_FORMAT"),
+            (&[("RUST_LOG", "server=loud")], "RUST_LOG"),
+            (&[("DIS_ENDPOINT", "dis.example.com")], "DIS_ENDPOINT"),
+            (&[("DIS_ENDPOINT", "ftp://dis.example.com")], "DIS_ENDPOINT"),
+            (
+                &[("DIS_ENDPOINT", "https://u:p@dis.example.com")],
+                "DIS_ENDPOINT",
+            ),
+            (
+                &[("DIS_ENDPOINT", "https://dis.example.com/v2")],
+                "DIS_ENDPOINT",
+            ),
+        ];
+        for (vars, var) in cases {
+            let err = load(vars).unwrap_err();
+            assert_eq!(err.var, *var, "{vars:?}");
+            assert!(err.to_string().starts_with(&format!("{var}: ")));
+        }
+    }
+
+    #[test]
+    fn a_remote_endpoint_needs_region_project_and_keys() {
+        for var in ["DIS_REGION", "DIS_PROJECT_ID", "DIS_AK", "DIS_SK"] {
+            let err = load(&without(var)).unwrap_err();
+            assert_eq!(err.var, var);
+            assert_eq!(err.problem, "required when DIS_ENDPOINT is set");
+        }
+    }
+
+    #[test]
+    fn malformed_remote_values_are_named() {
+        let mut vars = REMOTE.to_vec();
+        vars.retain(|(k, _)| *k != "DIS_REGION");
+        vars.push(("DIS_REGION", "CN North"));
+        assert_eq!(load(&vars).unwrap_err().var, "DIS_REGION");
+
+        let mut vars = REMOTE.to_vec();
+        vars.retain(|(k, _)| *k != "DIS_PROJECT_ID");
+        vars.push(("DIS_PROJECT_ID", "../streams"));
+        assert_eq!(load(&vars).unwrap_err().var, "DIS_PROJECT_ID");
+    }
+
+    #[test]
+    fn a_bad_access_key_is_reported_without_its_value() {
+        let mut vars = without("DIS_AK");
+        vars.push(("DIS_AK", "AK with spaces"));
+        let err = load(&vars).unwrap_err();
+        assert_eq!(err.var, "DIS_AK");
+        assert!(!err.to_string().contains("spaces"));
+    }
+
+    #[test]
+    fn a_complete_remote_configuration_loads_and_hides_its_secrets() {
+        let c = load(REMOTE).unwrap();
+        let remote = c.dis.as_ref().unwrap();
+        assert_eq!(remote.endpoint, "https://dis.cn-north-4.myhuaweicloud.com");
+        assert_eq!(
+            remote.credentials.sk.expose_secret(),
+            "sk-very-secret-value"
+        );
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("sk-very-secret-value"), "{debug}");
+        assert!(!debug.contains("AKEXAMPLE123"), "{debug}");
+        let status = format!("{:?}", c.status());
+        assert!(!status.contains("sk-very-secret-value") && !status.contains("AKEXAMPLE123"));
+    }
+
+    #[test]
+    fn non_utf8_values_are_named() {
+        let err = Config::from_lookup(|name| {
+            if name == "CONSOLE_DATA_DIR" {
+                Err(())
+            } else {
+                Ok(None)
+            }
+        })
+        .unwrap_err();
+        assert_eq!(err.var, "CONSOLE_DATA_DIR");
+    }
+}

@@ -1,0 +1,7 @@
+//! The console's server: typed configuration, telemetry, the axum router around the Leptos app,
+//! readiness, and graceful shutdown. `main.rs` only parses the command line and wires these.
+
+pub mod config;
+pub mod readiness;
+pub mod telemetry;
+pub mod web;

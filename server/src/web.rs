@@ -1,0 +1,177 @@
+//! The HTTP surface: the router around the Leptos app, health endpoints, request ids, request
+//! tracing, compression, and serving with graceful shutdown.
+
+use crate::{config::Config, readiness::Probe};
+use app::{api::status::ConsoleStatus, shell, App, OUTPUT_NAME};
+use axum::{
+    body::Body,
+    extract::{FromRef, MatchedPath, Request, State},
+    http::{HeaderName, HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::{future::Future, sync::Arc, time::Duration};
+use tokio::net::TcpListener;
+use tower_http::{
+    compression::{CompressionLayer, CompressionLevel},
+    trace::{DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// How long shutdown waits for requests in flight before the process gives up on them.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Everything handlers and server functions need. Nothing in it is `Serialize`; secrets inside
+/// stay wrapped.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub status: ConsoleStatus,
+    pub probe: Arc<Probe>,
+}
+
+impl AppState {
+    pub fn new(config: &Config) -> Self {
+        let leptos_options = LeptosOptions::builder()
+            .output_name(OUTPUT_NAME)
+            .site_root(config.site_root.to_string_lossy().as_ref())
+            .site_pkg_dir("pkg")
+            .site_addr(config.site_addr)
+            .build();
+        AppState {
+            leptos_options,
+            status: config.status(),
+            probe: Arc::new(Probe {
+                site_root: config.site_root.clone(),
+                data_dir: config.data_dir.clone(),
+            }),
+        }
+    }
+
+    /// What every server function and every rendered page finds in Leptos context.
+    fn provide(&self) {
+        provide_context(self.status.clone());
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || state.provide()
+    };
+    let app_shell = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/api/{*fn_name}", post(server_fn))
+        .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(middleware::from_fn(assign_request_id))
+        .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || state.provide(), request).await
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    let report = state.probe.run().await;
+    let status = if report.ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(report)).into_response()
+}
+
+/// Gives every request a fresh id, replacing any the client sent (a client-chosen id could
+/// collide with or impersonate another request in the logs), and returns it in `X-Request-Id`.
+async fn assign_request_id(mut request: Request, next: Next) -> Response {
+    let id = HeaderValue::try_from(uuid::Uuid::new_v4().to_string())
+        .unwrap_or(HeaderValue::from_static("unassigned"));
+    request.headers_mut().insert(X_REQUEST_ID, id.clone());
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(X_REQUEST_ID, id);
+    response
+}
+
+/// The span every log line of a request is recorded in. It names the route, never the query
+/// string, headers or body, which may carry what operators typed.
+fn request_span(request: &Request<Body>) -> tracing::Span {
+    let request_id = request
+        .headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unassigned");
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str)
+        .unwrap_or("fallback");
+    tracing::info_span!(
+        "request",
+        request_id,
+        method = %request.method(),
+        route,
+        path = request.uri().path(),
+    )
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then stops accepting and returns
+/// once every request in flight has been answered.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes at the first SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => tracing::info!(signal = "SIGINT", "shutting down"),
+        _ = terminate => tracing::info!(signal = "SIGTERM", "shutting down"),
+    }
+}
