@@ -12,7 +12,7 @@ pub mod pages;
 
 use components::toast::{ToastRegion, Toasts};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     path,
@@ -37,6 +37,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                // A plain link, not leptos_meta's <Stylesheet>: the sheet never changes between
+                // pages, and the meta component fails to hydrate in cargo-leptos dev builds.
+                <link rel="stylesheet" id="leptos" href=format!("/pkg/{OUTPUT_NAME}.css")/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -61,13 +64,22 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // The router would treat "#main" as a navigation and leave focus where it was; the skip link
+    // moves keyboard focus to the page itself.
+    let main_ref = NodeRef::<leptos::html::Main>::new();
+    let skip_to_main = move |ev: leptos::ev::MouseEvent| {
+        if let Some(main) = main_ref.get() {
+            ev.prevent_default();
+            let _ = main.focus();
+        }
+    };
+
     view! {
-        <Stylesheet id="leptos" href=format!("/pkg/{OUTPUT_NAME}.css")/>
         <Title formatter=|page: String| {
             if page.is_empty() { PRODUCT_NAME.to_string() } else { format!("{page} · {PRODUCT_NAME}") }
         }/>
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
             <header class="topbar">
                 <a class="brand" href="/">{PRODUCT_NAME}</a>
                 <nav class="mainnav" aria-label="Main">
@@ -75,7 +87,7 @@ pub fn App() -> impl IntoView {
                     <A href="/audit">"Audit"</A>
                 </nav>
             </header>
-            <main id="main" class="page" tabindex="-1">
+            <main id="main" class="page" tabindex="-1" node_ref=main_ref>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("") view=pages::overview::Overview/>
                     <Route path=path!("streams") view=pages::streams::Streams/>

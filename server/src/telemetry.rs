@@ -2,6 +2,7 @@
 //! `RUST_LOG`. Request spans (with their request id) are created in [`crate::web`].
 
 use crate::config::LogFormat;
+use std::io::IsTerminal;
 use tracing_subscriber::{layer::SubscriberExt, util::SubscriberInitExt, EnvFilter};
 
 /// Installs the global subscriber. `filter` was validated with the configuration. Calling it a
@@ -11,7 +12,11 @@ pub fn init(format: LogFormat, filter: &str) {
     let registry = tracing_subscriber::registry().with(filter);
     let _ = match format {
         LogFormat::Text => registry
-            .with(tracing_subscriber::fmt::layer().with_target(false))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_target(false)
+                    .with_ansi(std::io::stdout().is_terminal()),
+            )
             .try_init(),
         LogFormat::Json => registry
             .with(

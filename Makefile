@@ -1,0 +1,55 @@
+# The two commands a fresh machine needs: `make run` and `make test`. Both install what is
+# missing first (scripts/install-tools.sh skips what is already there).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+E2E_PORT ?= 3100
+
+.PHONY: help run test tools tools-test build build-release unit e2e lint fmt clean
+
+help:
+	@echo "make run    build (release) and start the console on http://127.0.0.1:3000"
+	@echo "make test   every test: cargo test, then Playwright against a fresh debug build"
+	@echo "make lint   rustfmt check and clippy with warnings denied"
+
+tools:
+	@scripts/install-tools.sh build
+
+tools-test:
+	@scripts/install-tools.sh test
+
+build-release: tools
+	cargo leptos build --release
+
+# Server and WASM are built in the same profile: a debug server with a release WASM (or the
+# reverse) renders, but never hydrates.
+build: tools
+	cargo leptos build
+
+run: build-release
+	@echo "==> starting the console (Ctrl-C stops it)"
+	LEPTOS_SITE_ROOT=target/site ./target/release/server
+
+unit:
+	cargo test --workspace --exclude frontend
+
+e2e: build tools-test
+	cd end2end && E2E_PORT=$(E2E_PORT) E2E_SERVER_BIN=../target/debug/server npx playwright test
+
+test: tools-test
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory e2e
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules end2end/test-results end2end/playwright-report

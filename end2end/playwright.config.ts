@@ -1,0 +1,62 @@
+import { defineConfig, devices } from '@playwright/test';
+import path from 'node:path';
+
+// The suite starts its own console: the debug build `make e2e` has just made (server and WASM in
+// the same profile), on its own port, with a data directory that is emptied before every run.
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const serverBin = path.resolve(__dirname, process.env.E2E_SERVER_BIN ?? '../target/debug/server');
+const siteRoot = path.resolve(__dirname, '../target/site');
+const dataDir = path.resolve(__dirname, 'test-results-data');
+
+// Debian's Chromium: Playwright's own browser download cannot run here. The flags keep it off
+// the network, which this machine does not have.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-gpu',
+    '--disable-quic',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  // A flaky test is a bug to fix, not to retry.
+  retries: 0,
+  workers: process.env.CI ? 2 : undefined,
+  reporter: [['list'], ['html', { open: 'never' }]],
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: chromium,
+  },
+  projects: [
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } },
+    { name: 'phone', use: { ...devices['Desktop Chrome'], viewport: { width: 390, height: 844 }, hasTouch: true } },
+  ],
+  webServer: {
+    command: `rm -rf '${dataDir}' && exec '${serverBin}'`,
+    url: `${baseURL}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: siteRoot,
+      CONSOLE_DATA_DIR: dataDir,
+      DIS_ENDPOINT: '',
+      RUST_LOG: 'info',
+      LOG_FORMAT: 'text',
+    },
+  },
+});
