@@ -6,12 +6,18 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 E2E_PORT ?= 3100
+# The Playwright suite runs against the release build by default: what `make run` serves.
+# E2E_PROFILE=debug tests the dev build instead.
+E2E_PROFILE ?= release
+
+# cargo-leptos runs the first wasm-opt on PATH: binaryen's, from tools/ (see install-tools.sh).
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(PATH)
 
 .PHONY: help run test tools tools-test build build-release unit e2e lint fmt clean
 
 help:
 	@echo "make run    build (release) and start the console on http://127.0.0.1:3000"
-	@echo "make test   every test: cargo test, then Playwright against a fresh debug build"
+	@echo "make test   every test: cargo test, then Playwright against a fresh release build"
 	@echo "make lint   rustfmt check and clippy with warnings denied"
 
 tools:
@@ -35,8 +41,9 @@ run: build-release
 unit:
 	cargo test --workspace --exclude frontend
 
-e2e: build tools-test
-	cd end2end && E2E_PORT=$(E2E_PORT) E2E_SERVER_BIN=../target/debug/server npx playwright test
+e2e: tools-test
+	cargo leptos build $(if $(filter release,$(E2E_PROFILE)),--release,)
+	cd end2end && E2E_PORT=$(E2E_PORT) E2E_SERVER_BIN=../target/$(E2E_PROFILE)/server npx playwright test
 
 test: tools-test
 	$(MAKE) --no-print-directory unit
@@ -52,4 +59,4 @@ fmt:
 
 clean:
 	cargo clean
-	rm -rf end2end/node_modules end2end/test-results end2end/playwright-report
+	rm -rf tools/node_modules end2end/node_modules end2end/test-results end2end/playwright-report

@@ -1,13 +1,15 @@
 import { defineConfig, devices } from '@playwright/test';
 import path from 'node:path';
 
-// The suite starts its own console: the debug build `make e2e` has just made (server and WASM in
-// the same profile), on its own port, with a data directory that is emptied before every run.
+// The suite starts its own console: the build `make e2e` has just made (release unless
+// E2E_PROFILE=debug; server and WASM always in the same profile), on its own port, with a data directory that is emptied before every run.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-const serverBin = path.resolve(__dirname, process.env.E2E_SERVER_BIN ?? '../target/debug/server');
+const serverBin = path.resolve(__dirname, process.env.E2E_SERVER_BIN ?? '../target/release/server');
 const siteRoot = path.resolve(__dirname, '../target/site');
 const dataDir = path.resolve(__dirname, 'test-results-data');
+// The server's log goes to a file beside the report, so the test output stays readable.
+const serverLog = path.resolve(__dirname, 'test-results-server.log');
 
 // Debian's Chromium: Playwright's own browser download cannot run here. The flags keep it off
 // the network, which this machine does not have.
@@ -44,11 +46,10 @@ export default defineConfig({
     { name: 'phone', use: { ...devices['Desktop Chrome'], viewport: { width: 390, height: 844 }, hasTouch: true } },
   ],
   webServer: {
-    command: `rm -rf '${dataDir}' && exec '${serverBin}'`,
+    command: `rm -rf '${dataDir}' && exec '${serverBin}' > '${serverLog}' 2>&1`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,
     timeout: 60_000,
-    stdout: 'pipe',
     stderr: 'pipe',
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,

@@ -3,7 +3,8 @@
 # the right version, so a warm run costs a few seconds.
 #
 #   scripts/install-tools.sh build   toolchain for `make run`: wasm target, cargo-leptos,
-#                                    wasm-bindgen-cli (the version in Cargo.lock), binaryen
+#                                    wasm-bindgen-cli (the version in Cargo.lock), and binaryen's
+#                                    wasm-opt from npm (tools/)
 #   scripts/install-tools.sh test    the same, plus Debian's chromium and the end2end npm packages
 #
 # Everything comes from the package registries (crates.io, Debian, npm); nothing downloads a
@@ -53,11 +54,10 @@ if [ "$have_bindgen" != "$want_bindgen" ]; then
   cargo install wasm-bindgen-cli --version "$want_bindgen" --force
 fi
 
-need_deb binaryen wasm-opt
+need_deb nodejs node
+need_deb npm npm
 if [ "$mode" = test ]; then
   need_deb chromium chromium
-  need_deb nodejs node
-  need_deb npm npm
 fi
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${apt_missing[*]}"
@@ -65,13 +65,22 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_missing[@]}"
 fi
 
-if [ "$mode" = test ]; then
-  # npm ci wipes node_modules; run it only when the lock file or Node changed since the last run.
-  stamp=end2end/node_modules/.install-stamp
-  want_stamp="$(sha256sum end2end/package-lock.json | cut -d' ' -f1) $(node --version)"
-  if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want_stamp" ]; then
-    say "installing end2end npm packages"
-    (cd end2end && npm ci --no-audit --no-fund)
-    echo "$want_stamp" >"$stamp"
+# npm ci wipes node_modules; run it only when the lock file or Node changed since the last run.
+npm_ci() { # npm_ci <folder with package-lock.json>
+  local stamp="$1/node_modules/.install-stamp"
+  local want
+  want="$(sha256sum "$1/package-lock.json" | cut -d' ' -f1) $(node --version)"
+  if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
+    say "installing npm packages in $1"
+    (cd "$1" && npm ci --no-audit --no-fund)
+    echo "$want" >"$stamp"
   fi
+}
+
+# wasm-opt comes from binaryen's npm package, which cargo-leptos finds first on PATH (the
+# Makefile puts tools/node_modules/.bin there). Debian's binaryen (version 108) mangles the
+# externref table that wasm-bindgen emits, and the release page then never hydrates.
+npm_ci tools
+if [ "$mode" = test ]; then
+  npm_ci end2end
 fi

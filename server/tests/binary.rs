@@ -192,3 +192,21 @@ fn json_logs_carry_the_request_id_of_each_request() {
     assert_eq!(event["span"]["route"], "/healthz");
     assert_eq!(event["level"], "INFO");
 }
+
+#[test]
+fn rust_log_filters_what_is_written() {
+    let mut running = Running::start(&[("LOG_FORMAT", "text"), ("RUST_LOG", "warn")]);
+    let response = get(&format!("{}/healthz", running.base));
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    running.signal("TERM");
+    assert_eq!(running.wait_exit().code(), Some(0));
+    // The process has exited: the reader ends at end of file, after the last line it wrote.
+    let lines: Vec<String> = running.lines.iter().collect();
+    assert!(
+        lines.iter().all(|l| !l.contains(&id)),
+        "an INFO request line passed a warn filter: {lines:?}"
+    );
+}
