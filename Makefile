@@ -26,8 +26,9 @@ tools:
 tools-test:
 	@scripts/install-tools.sh test
 
+# --precompress writes .br and .gz beside each bundle file; the server sends them as they are.
 build-release: tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 # Server and WASM are built in the same profile: a debug server with a release WASM (or the
 # reverse) renders, but never hydrates.
@@ -42,7 +43,7 @@ unit:
 	cargo test --workspace --exclude frontend
 
 e2e: tools-test
-	cargo leptos build $(if $(filter release,$(E2E_PROFILE)),--release,)
+	cargo leptos build $(if $(filter release,$(E2E_PROFILE)),--release --precompress,)
 	cd end2end && E2E_PORT=$(E2E_PORT) E2E_SERVER_BIN=../target/$(E2E_PROFILE)/server npx playwright test
 
 test: tools-test

@@ -6,7 +6,7 @@ use app::{api::status::ConsoleStatus, shell, App, OUTPUT_NAME};
 use axum::{
     body::Body,
     extract::{FromRef, MatchedPath, Request, State},
-    http::{HeaderName, HeaderValue, StatusCode},
+    http::{header, HeaderName, HeaderValue, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -18,6 +18,8 @@ use std::{future::Future, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{
     compression::{CompressionLayer, CompressionLevel},
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
 use tracing::Level;
@@ -66,6 +68,14 @@ pub fn router(state: AppState) -> Router {
         let state = state.clone();
         move || state.provide()
     };
+    // The compiled bundle, served directly so that conditional requests (304) and the
+    // .br/.gz files of a precompressed release build work; leptos_axum's fallback handler
+    // drops request headers. Everything else under the site root goes through that fallback.
+    let site_root = std::path::Path::new(&*state.leptos_options.site_root);
+    let pkg_dir = &*state.leptos_options.site_pkg_dir;
+    let bundle = ServeDir::new(site_root.join(pkg_dir))
+        .precompressed_br()
+        .precompressed_gzip();
     let app_shell = {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
@@ -74,11 +84,19 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/api/{*fn_name}", post(server_fn))
+        .nest_service(&format!("/{pkg_dir}"), bundle)
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, shell))
+        // The bundle's file names do not change between releases: a browser must revalidate
+        // (a cheap 304) rather than pair a cached old WASM with a new page, which would not
+        // hydrate. Handlers that know better set their own Cache-Control.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(
             TraceLayer::new_for_http()

@@ -100,7 +100,7 @@ async fn each_navigation_target_renders() {
 #[tokio::test]
 async fn unknown_paths_get_the_404_page() {
     let app = TestApp::spawn().await;
-    for path in ["/no/such/page", "/streams/x/y/z", "/pkg/missing.wasm"] {
+    for path in ["/no/such/page", "/streams/x/y/z", "/favicon.ico"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 404, "{path}");
         let html = response.text().await.unwrap();
@@ -115,6 +115,40 @@ async fn compiled_assets_are_served_from_the_site_root() {
     let response = app.get("/pkg/dis-console.wasm").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    let modified = response.headers()["last-modified"].clone();
+
+    // A browser revalidating its copy gets a 304 without the body.
+    let again = app
+        .client
+        .get(app.url("/pkg/dis-console.wasm"))
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+
+    assert_eq!(app.get("/pkg/missing.wasm").await.status(), 404);
+}
+
+#[tokio::test]
+async fn precompressed_bundle_files_are_served_when_the_browser_accepts_them() {
+    let app = TestApp::spawn().await;
+    write_site_assets(app.site_root.path());
+    let pkg = app.site_root.path().join("pkg");
+    std::fs::write(pkg.join("dis-console.wasm.br"), b"brotli bytes").unwrap();
+
+    let response = app
+        .client
+        .get(app.url("/pkg/dis-console.wasm"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert_eq!(&response.bytes().await.unwrap()[..], b"brotli bytes");
 }
 
 #[tokio::test]
