@@ -42,8 +42,7 @@ run: build-release
 unit:
 	cargo test --workspace --exclude frontend
 
-e2e: tools-test
-	cargo leptos build $(if $(filter release,$(E2E_PROFILE)),--release --precompress,)
+e2e: tools-test $(if $(filter release,$(E2E_PROFILE)),build-release,build)
 	cd end2end && E2E_PORT=$(E2E_PORT) E2E_SERVER_BIN=../target/$(E2E_PROFILE)/server npx playwright test
 
 test: tools-test

@@ -25,6 +25,10 @@ pub const PRODUCT_NAME: &str = "DIS Dump Console";
 /// `name` under `[[workspace.metadata.leptos]]` in the workspace `Cargo.toml`.
 pub const OUTPUT_NAME: &str = "dis-console";
 
+/// The folder under the site root that holds the generated bundle. It must equal `site-pkg-dir`
+/// under `[[workspace.metadata.leptos]]`.
+pub const PKG_DIR: &str = "pkg";
+
 /// The attribute set on `<body>` once the page has hydrated; end-to-end tests wait for it.
 pub const HYDRATED_ATTRIBUTE: &str = "data-hydrated";
 
@@ -39,7 +43,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 // A plain link, not leptos_meta's <Stylesheet>: the sheet never changes between
                 // pages, and the meta component fails to hydrate in cargo-leptos dev builds.
-                <link rel="stylesheet" id="leptos" href=format!("/pkg/{OUTPUT_NAME}.css")/>
+                <link
+                    rel="stylesheet"
+                    id="leptos"
+                    href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)
+                />
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

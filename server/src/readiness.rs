@@ -50,7 +50,7 @@ fn check(name: &'static str, result: Result<(), String>) -> Check {
 
 /// The browser needs the compiled JS, WASM and CSS to hydrate the pages.
 async fn site_assets(site_root: &Path) -> Result<(), String> {
-    let pkg = site_root.join("pkg");
+    let pkg = site_root.join(app::PKG_DIR);
     for ext in ["js", "wasm", "css"] {
         let file = pkg.join(format!("{}.{ext}", app::OUTPUT_NAME));
         match tokio::fs::metadata(&file).await {

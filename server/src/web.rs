@@ -2,7 +2,7 @@
 //! tracing, compression, and serving with graceful shutdown.
 
 use crate::{config::Config, readiness::Probe};
-use app::{api::status::ConsoleStatus, shell, App, OUTPUT_NAME};
+use app::{api::status::ConsoleStatus, shell, App, OUTPUT_NAME, PKG_DIR};
 use axum::{
     body::Body,
     extract::{FromRef, MatchedPath, Request, State},
@@ -43,7 +43,7 @@ impl AppState {
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(config.site_root.to_string_lossy().as_ref())
-            .site_pkg_dir("pkg")
+            .site_pkg_dir(PKG_DIR)
             .site_addr(config.site_addr)
             .build();
         AppState {

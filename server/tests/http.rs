@@ -32,13 +32,7 @@ async fn every_request_gets_its_own_id_and_a_client_cannot_choose_it() {
     let second = request_id(&app.get("/healthz").await);
     assert_ne!(first, second);
 
-    let chosen = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "forged-id")
-        .send()
-        .await
-        .unwrap();
+    let chosen = app.get_with("/healthz", "x-request-id", "forged-id").await;
     assert_ne!(request_id(&chosen), "forged-id");
 
     // Pages and 404s carry one too.
@@ -116,16 +110,15 @@ async fn compiled_assets_are_served_from_the_site_root() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/wasm");
     assert_eq!(response.headers()["cache-control"], "no-cache");
-    let modified = response.headers()["last-modified"].clone();
+    let modified = response.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_owned();
 
     // A browser revalidating its copy gets a 304 without the body.
     let again = app
-        .client
-        .get(app.url("/pkg/dis-console.wasm"))
-        .header("if-modified-since", modified)
-        .send()
-        .await
-        .unwrap();
+        .get_with("/pkg/dis-console.wasm", "if-modified-since", &modified)
+        .await;
     assert_eq!(again.status(), 304);
 
     assert_eq!(app.get("/pkg/missing.wasm").await.status(), 404);
@@ -139,12 +132,8 @@ async fn precompressed_bundle_files_are_served_when_the_browser_accepts_them() {
     std::fs::write(pkg.join("dis-console.wasm.br"), b"brotli bytes").unwrap();
 
     let response = app
-        .client
-        .get(app.url("/pkg/dis-console.wasm"))
-        .header("accept-encoding", "br, gzip")
-        .send()
-        .await
-        .unwrap();
+        .get_with("/pkg/dis-console.wasm", "accept-encoding", "br, gzip")
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-encoding"], "br");
     assert_eq!(response.headers()["content-type"], "application/wasm");
@@ -190,13 +179,7 @@ async fn the_status_server_function_answers_json_and_hides_credentials() {
 #[tokio::test]
 async fn compression_is_negotiated() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url("/"))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_with("/", "accept-encoding", "gzip").await;
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
 
