@@ -2,6 +2,7 @@
 //! readiness, and graceful shutdown. `main.rs` only parses the command line and wires these.
 
 pub mod config;
+pub mod dis;
 pub mod readiness;
 pub mod telemetry;
 pub mod web;

@@ -4,6 +4,7 @@
 //! date library.
 
 pub mod civil;
+pub mod dis;
 pub mod errors;
 pub mod export;
 pub mod names;
