@@ -4,6 +4,7 @@
 //! (`DIS_AK`, `DIS_SK`) are never echoed, in errors or in `Debug`.
 
 use app::api::status::{ConsoleStatus, DisTargetSummary};
+use app::domain::ZoneOffset;
 use secrecy::SecretString;
 use std::{fmt, net::SocketAddr, path::PathBuf};
 
@@ -25,6 +26,9 @@ pub struct Config {
     pub log_filter: String,
     /// `DIS_*`: the DIS service to manage; `None` means the embedded backend.
     pub dis: Option<RemoteDis>,
+    /// `DIS_TIME_ZONE`: the zone assumed for time directories. Defaults to UTC+8 for the `cn-*`
+    /// regions and the embedded backend, UTC elsewhere.
+    pub time_zone: ZoneOffset,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,13 +37,33 @@ pub enum LogFormat {
     Json,
 }
 
-/// A real DIS endpoint and the credentials to sign calls to it.
+/// A real DIS endpoint and the credentials to call it with.
 #[derive(Debug)]
 pub struct RemoteDis {
     pub endpoint: String,
     pub region: String,
     pub project_id: String,
-    pub credentials: AkSk,
+    pub credentials: Credentials,
+}
+
+/// How the console authenticates to DIS.
+#[derive(Debug)]
+pub enum Credentials {
+    /// `DIS_AK` and `DIS_SK`: SDK-HMAC-SHA256 signatures.
+    AkSk(AkSk),
+    /// `DIS_AUTH_TOKEN`: a fixed IAM token in `X-Auth-Token`.
+    Token(SecretString),
+    /// `DIS_IAM_*`: tokens fetched from IAM with a user's password, renewed before they expire.
+    Iam(IamLogin),
+}
+
+/// A password login to IAM. The password is not printable.
+#[derive(Debug)]
+pub struct IamLogin {
+    pub endpoint: String,
+    pub domain: String,
+    pub user: String,
+    pub password: SecretString,
 }
 
 /// An access key pair. Neither half is printable: `Debug` shows a placeholder.
@@ -133,11 +157,15 @@ impl Config {
                 endpoint: parse_endpoint(&endpoint)?,
                 region: require(&get, "DIS_REGION", parse_region)?,
                 project_id: require(&get, "DIS_PROJECT_ID", parse_project_id)?,
-                credentials: AkSk {
-                    ak: require(&get, "DIS_AK", parse_access_key)?,
-                    sk: require(&get, "DIS_SK", |v| Ok(SecretString::from(v)))?,
-                },
+                credentials: credentials(&get)?,
             }),
+        };
+        let time_zone = match get("DIS_TIME_ZONE")? {
+            Some(v) => ZoneOffset::parse(&v).map_err(|why| error("DIS_TIME_ZONE", why))?,
+            None => match &dis {
+                Some(remote) => ZoneOffset::default_for_region(&remote.region),
+                None => ZoneOffset::UTC_PLUS_8,
+            },
         };
 
         Ok(Config {
@@ -147,6 +175,7 @@ impl Config {
             log_format,
             log_filter,
             dis,
+            time_zone,
         })
     }
 
@@ -154,6 +183,7 @@ impl Config {
     pub fn status(&self) -> ConsoleStatus {
         ConsoleStatus {
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            time_zone_minutes: self.time_zone.minutes(),
             dis: match &self.dis {
                 None => DisTargetSummary::Embedded,
                 Some(remote) => DisTargetSummary::Remote {
@@ -166,6 +196,41 @@ impl Config {
     }
 }
 
+/// AK/SK when either is set; otherwise a fixed token; otherwise an IAM login.
+fn credentials(
+    get: &impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+) -> Result<Credentials, ConfigError> {
+    if get("DIS_AK")?.is_some() || get("DIS_SK")?.is_some() {
+        return Ok(Credentials::AkSk(AkSk {
+            ak: require(get, "DIS_AK", parse_access_key)?,
+            sk: require(get, "DIS_SK", |v| Ok(SecretString::from(v)))?,
+        }));
+    }
+    if let Some(token) = get("DIS_AUTH_TOKEN")? {
+        return Ok(Credentials::Token(SecretString::from(token)));
+    }
+    if get("DIS_IAM_ENDPOINT")?.is_some() {
+        let endpoint = require(get, "DIS_IAM_ENDPOINT", |v| {
+            parse_endpoint_as(
+                "DIS_IAM_ENDPOINT",
+                &v,
+                "https://iam.cn-north-4.myhuaweicloud.com",
+            )
+            .map_err(|e| e.problem)
+        })?;
+        return Ok(Credentials::Iam(IamLogin {
+            endpoint,
+            domain: require(get, "DIS_IAM_DOMAIN", Ok)?,
+            user: require(get, "DIS_IAM_USER", Ok)?,
+            password: require(get, "DIS_IAM_PASSWORD", |v| Ok(SecretString::from(v)))?,
+        }));
+    }
+    Err(error(
+        "DIS_AK",
+        "required when DIS_ENDPOINT is set (with DIS_SK; or set DIS_AUTH_TOKEN, or DIS_IAM_ENDPOINT, DIS_IAM_DOMAIN, DIS_IAM_USER and DIS_IAM_PASSWORD)",
+    ))
+}
+
 fn require<T>(
     get: &impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
     var: &'static str,
@@ -176,12 +241,15 @@ fn require<T>(
 }
 
 fn parse_endpoint(value: &str) -> Result<String, ConfigError> {
-    let bad = |why: &str| {
-        error(
-            "DIS_ENDPOINT",
-            format!("{why}; expected a URL such as https://dis.cn-north-4.myhuaweicloud.com"),
-        )
-    };
+    parse_endpoint_as(
+        "DIS_ENDPOINT",
+        value,
+        "https://dis.cn-north-4.myhuaweicloud.com",
+    )
+}
+
+fn parse_endpoint_as(var: &'static str, value: &str, example: &str) -> Result<String, ConfigError> {
+    let bad = |why: &str| error(var, format!("{why}; expected a URL such as {example}"));
     let url = url::Url::parse(value).map_err(|_| bad("not a URL"))?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err(bad("the scheme must be https or http"));
@@ -190,9 +258,7 @@ fn parse_endpoint(value: &str) -> Result<String, ConfigError> {
         return Err(bad("the URL has no host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad(
-            "the URL must not carry credentials (use DIS_AK and DIS_SK)",
-        ));
+        return Err(bad("the URL must not carry credentials"));
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
         return Err(bad("the URL must have no path, query or fragment"));
@@ -310,7 +376,10 @@ mod tests {
         for var in ["DIS_REGION", "DIS_PROJECT_ID", "DIS_AK", "DIS_SK"] {
             let err = load(&without(var)).unwrap_err();
             assert_eq!(err.var, var);
-            assert_eq!(err.problem, "required when DIS_ENDPOINT is set");
+            assert!(
+                err.problem.starts_with("required when DIS_ENDPOINT is set"),
+                "{err}"
+            );
         }
     }
 
@@ -341,15 +410,63 @@ mod tests {
         let c = load(REMOTE).unwrap();
         let remote = c.dis.as_ref().unwrap();
         assert_eq!(remote.endpoint, "https://dis.cn-north-4.myhuaweicloud.com");
-        assert_eq!(
-            remote.credentials.sk.expose_secret(),
-            "sk-very-secret-value"
-        );
+        let Credentials::AkSk(keys) = &remote.credentials else {
+            panic!("AK/SK expected");
+        };
+        assert_eq!(keys.sk.expose_secret(), "sk-very-secret-value");
+        assert_eq!(c.time_zone, ZoneOffset::UTC_PLUS_8);
         let debug = format!("{c:?}");
         assert!(!debug.contains("sk-very-secret-value"), "{debug}");
         assert!(!debug.contains("AKEXAMPLE123"), "{debug}");
         let status = format!("{:?}", c.status());
         assert!(!status.contains("sk-very-secret-value") && !status.contains("AKEXAMPLE123"));
+    }
+
+    #[test]
+    fn token_and_iam_modes() {
+        let base: Vec<(&str, &str)> = without("DIS_AK")
+            .into_iter()
+            .filter(|(k, _)| *k != "DIS_SK")
+            .collect();
+        let mut token = base.clone();
+        token.push(("DIS_AUTH_TOKEN", "tok-secret-value"));
+        let c = load(&token).unwrap();
+        assert!(matches!(
+            c.dis.as_ref().unwrap().credentials,
+            Credentials::Token(_)
+        ));
+        assert!(!format!("{c:?}").contains("tok-secret-value"));
+
+        let mut iam = base.clone();
+        iam.extend([
+            ("DIS_IAM_ENDPOINT", "https://iam.example.com"),
+            ("DIS_IAM_DOMAIN", "acme"),
+            ("DIS_IAM_USER", "ops"),
+        ]);
+        assert_eq!(load(&iam).unwrap_err().var, "DIS_IAM_PASSWORD");
+        iam.push(("DIS_IAM_PASSWORD", "pw-secret-value"));
+        let c = load(&iam).unwrap();
+        assert!(matches!(
+            c.dis.as_ref().unwrap().credentials,
+            Credentials::Iam(_)
+        ));
+        assert!(!format!("{c:?}").contains("pw-secret-value"));
+
+        let err = load(&base).unwrap_err();
+        assert_eq!(err.var, "DIS_AK");
+        assert!(err.problem.contains("DIS_AUTH_TOKEN"));
+    }
+
+    #[test]
+    fn time_zone_defaults_and_override() {
+        assert_eq!(load(&[]).unwrap().time_zone, ZoneOffset::UTC_PLUS_8);
+        let mut vars = without("DIS_REGION");
+        vars.push(("DIS_REGION", "ap-southeast-1"));
+        assert_eq!(load(&vars).unwrap().time_zone, ZoneOffset::UTC);
+        vars.push(("DIS_TIME_ZONE", "UTC+05:30"));
+        assert_eq!(load(&vars).unwrap().time_zone.minutes(), 330);
+        let err = load(&[("DIS_TIME_ZONE", "Asia/Shanghai")]).unwrap_err();
+        assert_eq!(err.var, "DIS_TIME_ZONE");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! readiness, and graceful shutdown. `main.rs` only parses the command line and wires these.
 
 pub mod config;
+pub mod connect;
 pub mod dis;
+pub mod dis_backend;
 pub mod readiness;
 pub mod telemetry;
 pub mod web;

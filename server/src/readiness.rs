@@ -3,8 +3,14 @@
 //! A check answers with a short reason an operator can act on. Reasons never quote file system
 //! paths or upstream answers: the endpoint is reachable without logging in.
 
+use crate::dis::{DisClient, DisError};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long `/readyz` waits for DIS before calling it unreachable.
+pub const DIS_CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Check {
@@ -25,14 +31,19 @@ pub struct Report {
 pub struct Probe {
     pub site_root: PathBuf,
     pub data_dir: PathBuf,
+    /// The DIS the console manages; `None` skips the check.
+    pub dis: Option<Arc<DisClient>>,
 }
 
 impl Probe {
     pub async fn run(&self) -> Report {
-        let checks = vec![
+        let mut checks = vec![
             check("site_assets", site_assets(&self.site_root).await),
             check("data_dir", data_dir_writable(&self.data_dir).await),
         ];
+        if let Some(dis) = &self.dis {
+            checks.push(check("dis", dis_reachable(dis).await));
+        }
         Report {
             ready: checks.iter().all(|c| c.ok),
             checks,
@@ -63,6 +74,24 @@ async fn site_assets(site_root: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// DIS answers an authenticated list call. The reason names the kind of failure and DIS's code,
+/// never its message or the endpoint.
+async fn dis_reachable(dis: &DisClient) -> Result<(), String> {
+    match tokio::time::timeout(DIS_CHECK_TIMEOUT, dis.list_streams(1, None)).await {
+        Ok(Ok(_)) => Ok(()),
+        Err(_) | Ok(Err(DisError::Timeout(_))) => Err("DIS did not answer in time".into()),
+        Ok(Err(DisError::Connect)) => Err("cannot connect to DIS".into()),
+        Ok(Err(e)) if e.is_auth() => Err(format!(
+            "DIS refused the console's credentials ({})",
+            e.code().unwrap_or("no code")
+        )),
+        Ok(Err(e)) => Err(match e.code() {
+            Some(code) => format!("DIS answered with an error ({code})"),
+            None => "DIS answered something the console cannot read".into(),
+        }),
+    }
 }
 
 /// State is written under the data directory; a read-only or missing one is not ready.
@@ -96,6 +125,7 @@ mod tests {
         let probe = Probe {
             site_root: site.path().into(),
             data_dir: data.path().into(),
+            dis: None,
         };
 
         let report = probe.run().await;
@@ -119,6 +149,7 @@ mod tests {
         let report = Probe {
             site_root: site.path().into(),
             data_dir: gone.clone(),
+            dis: None,
         }
         .run()
         .await;

@@ -1,6 +1,7 @@
 //! The HTTP surface: the router around the Leptos app, health endpoints, request ids, request
 //! tracing, compression, and serving with graceful shutdown.
 
+use crate::dis::DisClient;
 use crate::{config::Config, readiness::Probe};
 use app::{api::status::ConsoleStatus, shell, App, OUTPUT_NAME, PKG_DIR};
 use axum::{
@@ -36,10 +37,11 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub status: ConsoleStatus,
     pub probe: Arc<Probe>,
+    pub dis: Arc<DisClient>,
 }
 
 impl AppState {
-    pub fn new(config: &Config) -> Self {
+    pub fn new(config: &Config, dis: Arc<DisClient>) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(config.site_root.to_string_lossy().as_ref())
@@ -52,7 +54,9 @@ impl AppState {
             probe: Arc::new(Probe {
                 site_root: config.site_root.clone(),
                 data_dir: config.data_dir.clone(),
+                dis: Some(dis.clone()),
             }),
+            dis,
         }
     }
 

@@ -147,10 +147,10 @@ async fn the_status_server_function_answers_json_and_hides_credentials() {
             endpoint: "https://dis.cn-north-4.myhuaweicloud.com".into(),
             region: "cn-north-4".into(),
             project_id: "0123456789abcdef".into(),
-            credentials: server::config::AkSk {
+            credentials: server::config::Credentials::AkSk(server::config::AkSk {
                 ak: "AKINTEST".to_string().into(),
                 sk: "the-secret-key".to_string().into(),
-            },
+            }),
         });
     })
     .await;
@@ -210,7 +210,8 @@ async fn shutdown_finishes_requests_in_flight_then_stops_accepting() {
     let mut config = server::config::Config::from_lookup(|_| Ok(None)).unwrap();
     let data = tempfile::tempdir().unwrap();
     config.data_dir = data.path().into();
-    let router = slow.merge(web::router(AppState::new(&config)));
+    let connection = server::connect::connect(&config).await.unwrap();
+    let router = slow.merge(web::router(AppState::new(&config, connection.client)));
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

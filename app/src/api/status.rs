@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub struct ConsoleStatus {
     pub version: String,
     pub dis: DisTargetSummary,
+    /// The zone assumed for time directories (`DIS_TIME_ZONE`), in minutes east of UTC.
+    pub time_zone_minutes: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,8 @@
 
 use server::{
     config::Config,
+    connect::{self, Connection},
+    dis_backend::BackendHandle,
     web::{self, AppState},
 };
 use std::path::Path;
@@ -14,6 +16,8 @@ pub struct TestApp {
     pub site_root: TempDir,
     pub data_dir: TempDir,
     pub client: reqwest::Client,
+    /// The embedded DIS backend the console talks to.
+    pub backend: Option<BackendHandle>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     pub served: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -38,7 +42,11 @@ impl TestApp {
             .unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let router = web::router(AppState::new(&config));
+        let Connection {
+            client: dis,
+            backend,
+        } = connect::connect(&config).await.unwrap();
+        let router = web::router(AppState::new(&config, dis));
         let served = tokio::spawn(web::serve(listener, router, async {
             let _ = rx.await;
         }));
@@ -50,6 +58,7 @@ impl TestApp {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
+            backend,
             shutdown: Some(tx),
             served,
         }
