@@ -4,6 +4,7 @@
 //! our side, the request id to quote. Raw causes (I/O, upstream bodies, internal state) are logged
 //! on the server and never put into an `AppError`.
 
+use crate::domain::FieldErrors;
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -22,6 +23,49 @@ pub enum AppError {
     /// the arguments did not decode, the response could not be read.
     #[error("The request did not complete: {0}")]
     Request(String),
+
+    /// The operator's input breaks rules; each field says what to fix.
+    #[error("Some fields need attention: {fields}")]
+    Invalid { fields: FieldErrors },
+
+    /// A stream or task name that cannot exist (the allowlist refuses it).
+    #[error("{0}")]
+    BadName(String),
+
+    /// DIS refused the request. The message is the console's own reading of DIS's code.
+    #[error("{message} (DIS {code}; request id {request_id})")]
+    Dis {
+        code: String,
+        message: String,
+        request_id: String,
+    },
+
+    /// DIS could not be asked, or did not answer usably.
+    #[error("{reason} Quote request id {request_id} if you report it.")]
+    Unavailable { reason: String, request_id: String },
+}
+
+/// What the console tells an operator about a DIS error code.
+pub fn dis_code_message(code: &str) -> &'static str {
+    match code {
+        "DIS.4301" => "The stream does not exist; it may have been deleted.",
+        "DIS.4354" => "The dump task does not exist; it may have been deleted.",
+        "DIS.4355" => "A dump task with this name already exists on the stream. Choose another name.",
+        "DIS.4357" => "The stream already has 5 dump tasks, the most DIS allows. Delete one first.",
+        "DIS.4306" => "The OBS bucket does not exist. Check the bucket name and region.",
+        "DIS.4310" => "DIS cannot write to the OBS bucket with this agency. Check the agency's OBS permissions.",
+        "DIS.4335" => "The IAM agency is not valid. Check its name in IAM.",
+        "DIS.4308" => "The account's DIS quota is used up.",
+        "DIS.4305" => "DIS is throttling requests. Try again in a moment.",
+        "DIS.4116" => "The console's DIS account has no permission for this, or is in arrears.",
+        "DIS.4117" => "DIS does not know the console's project id. An administrator must check DIS_PROJECT_ID.",
+        "DIS.4200" | "DIS.4202" | "DIS.4300" => "DIS refused the request as invalid.",
+        c if c.starts_with("DIS.41") => {
+            "DIS refused the console's credentials. An administrator must check them."
+        }
+        c if c.starts_with("DIS.5") => "DIS reported an internal error. Try again later.",
+        _ => "DIS refused the request.",
+    }
 }
 
 impl FromServerFnError for AppError {

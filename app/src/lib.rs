@@ -10,6 +10,8 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ports;
 
 use components::toast::{ToastRegion, Toasts};
 use leptos::prelude::*;

@@ -8,3 +8,8 @@ pub mod dis_backend;
 pub mod readiness;
 pub mod telemetry;
 pub mod web;
+
+/// The clock the embedded backend reads, in epoch milliseconds (tests line up with it).
+pub fn dis_backend_now() -> i64 {
+    dis::client::now_ms()
+}

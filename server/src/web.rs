@@ -10,11 +10,11 @@ use axum::{
     http::{header, HeaderName, HeaderValue, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::get,
     Json, Router,
 };
 use leptos::{config::LeptosOptions, prelude::provide_context};
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{future::Future, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{
@@ -63,6 +63,7 @@ impl AppState {
     /// What every server function and every rendered page finds in Leptos context.
     fn provide(&self) {
         provide_context(self.status.clone());
+        provide_context(app::ports::Dis(self.dis.clone()));
     }
 }
 
@@ -87,13 +88,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/api/{*fn_name}", post(server_fn))
         .nest_service(&format!("/{pkg_dir}"), bundle)
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, shell))
+        .layer(middleware::from_fn(server_fn_statuses))
         // The bundle's file names do not change between releases: a browser must revalidate
         // (a cheap 304) rather than pair a cached old WASM with a new page, which would not
         // hydrate. Handlers that know better set their own Cache-Control.
@@ -111,8 +112,34 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || state.provide(), request).await
+/// Server functions (which `leptos_routes_with_context` registers under `/api/`) answer
+/// arguments they cannot decode with a 500; those are the caller's mistake, so the console
+/// answers 400 with the same body.
+async fn server_fn_statuses(request: Request<Body>, next: middleware::Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if is_server_fn {
+        bad_arguments_are_400(response).await
+    } else {
+        response
+    }
+}
+
+async fn bad_arguments_are_400(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if matches!(
+        serde_json::from_slice::<app::error::AppError>(&bytes),
+        Ok(app::error::AppError::Request(_))
+    ) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn healthz() -> &'static str {

@@ -2,6 +2,7 @@
 //! what the server provides from context, and maps every failure to a safe [`crate::error::AppError`].
 
 pub mod status;
+pub mod tasks;
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
@@ -21,6 +22,57 @@ pub mod ssr {
                     .map(str::to_owned)
             })
             .unwrap_or_else(|| "none".to_owned())
+    }
+
+    /// Maps a failed DIS call to what the operator may see, logging the detail under this
+    /// request's id.
+    pub fn upstream_error(e: crate::ports::UpstreamError) -> AppError {
+        use crate::ports::UpstreamKind;
+        let request_id = request_id();
+        tracing::warn!(
+            %request_id,
+            kind = ?e.kind,
+            code = e.code.as_deref().unwrap_or(""),
+            dis_request_id = e.dis_request_id.as_deref().unwrap_or(""),
+            detail = %e.detail,
+            "DIS call failed"
+        );
+        let unavailable = |reason: &str| AppError::Unavailable {
+            reason: reason.to_owned(),
+            request_id: request_id.clone(),
+        };
+        match (e.kind, e.code) {
+            (UpstreamKind::Rejected | UpstreamKind::Unauthorized, Some(code)) => AppError::Dis {
+                message: crate::error::dis_code_message(&code).to_owned(),
+                code,
+                request_id: request_id.clone(),
+            },
+            (UpstreamKind::Timeout, _) => unavailable("DIS did not answer in time; nothing was changed."),
+            (UpstreamKind::Unreachable, _) => unavailable("The console cannot reach DIS."),
+            (UpstreamKind::OutcomeUnknown, _) => unavailable(
+                "DIS did not answer in time and could not be asked whether the change happened. Reload before trying again.",
+            ),
+            _ => unavailable("DIS answered something the console cannot read."),
+        }
+    }
+
+    /// Sets the HTTP status that fits `error` on the server function's answer (400 for input
+    /// the operator must fix, 422 for a request DIS refused, 503 when DIS is unavailable), so no
+    /// expected failure reads as a 500.
+    pub fn with_status(error: AppError) -> AppError {
+        let status = match &error {
+            AppError::Invalid { .. } | AppError::BadName(_) | AppError::Request(_) => 400,
+            AppError::Dis { .. } => 422,
+            AppError::Unavailable { .. } => 503,
+            AppError::Internal { .. } => 500,
+        };
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(
+                http::StatusCode::from_u16(status)
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+        error
     }
 
     /// A value the server must have provided as context. Its absence is a wiring fault: it is

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod error;
+pub mod port;
 pub mod signer;
 pub mod token;
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
-    /// Answer after this delay (the call then proceeds normally).
+    /// Carry out the call, then answer only after this delay.
     Latency(Duration),
     /// HTTP 500 with DIS.5000.
     SystemError,

@@ -279,8 +279,10 @@ async fn inject_faults(
     match shared.faults.next() {
         None => next.run(request).await,
         Some(Fault::Latency(d)) => {
+            // The call takes effect, then its answer is late (as when a network stalls).
+            let response = next.run(request).await;
             tokio::time::sleep(d).await;
-            next.run(request).await
+            response
         }
         Some(Fault::SystemError) => dis_error(
             StatusCode::INTERNAL_SERVER_ERROR,

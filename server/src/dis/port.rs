@@ -1,0 +1,54 @@
+//! The DIS client as the `app` crate's [`DisPort`].
+
+use super::{Created, DisClient, DisError};
+use app::domain::dis::DescribeStreamResponse;
+use app::domain::{DumpTask, StreamName};
+use app::ports::{BoxFuture, CreateOutcome, DisPort, UpstreamError, UpstreamKind};
+
+impl From<DisError> for UpstreamError {
+    fn from(e: DisError) -> Self {
+        let kind = match &e {
+            e if e.is_auth() => UpstreamKind::Unauthorized,
+            DisError::Api { .. } => UpstreamKind::Rejected,
+            DisError::Iam(_) => UpstreamKind::Unauthorized,
+            DisError::Timeout(_) => UpstreamKind::Timeout,
+            DisError::Connect | DisError::Transport => UpstreamKind::Unreachable,
+            DisError::OutcomeUnknown => UpstreamKind::OutcomeUnknown,
+            DisError::Malformed { .. } | DisError::Redirect(_) => UpstreamKind::Malformed,
+        };
+        UpstreamError {
+            kind,
+            code: e.code().map(str::to_string),
+            dis_request_id: e.request_id().map(str::to_string),
+            // DisError's Display holds no credential or URL.
+            detail: e.to_string(),
+        }
+    }
+}
+
+impl DisPort for DisClient {
+    fn describe_stream<'a>(
+        &'a self,
+        stream: &'a StreamName,
+    ) -> BoxFuture<'a, Result<DescribeStreamResponse, UpstreamError>> {
+        Box::pin(async move {
+            DisClient::describe_stream(self, stream)
+                .await
+                .map_err(Into::into)
+        })
+    }
+
+    fn add_dump_task<'a>(
+        &'a self,
+        stream: &'a StreamName,
+        task: &'a DumpTask,
+    ) -> BoxFuture<'a, Result<CreateOutcome, UpstreamError>> {
+        Box::pin(async move {
+            match DisClient::add_dump_task(self, stream, task).await {
+                Ok(Created::Created) => Ok(CreateOutcome::Created),
+                Ok(Created::ConfirmedAfterTimeout) => Ok(CreateOutcome::ConfirmedAfterTimeout),
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+}
