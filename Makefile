@@ -13,7 +13,7 @@ E2E_PROFILE ?= release
 # cargo-leptos runs the first wasm-opt on PATH: binaryen's, from tools/ (see install-tools.sh).
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(PATH)
 
-.PHONY: help run test tools tools-test build build-release unit e2e lint fmt clean
+.PHONY: help run test tools tools-test build build-release unit sdk e2e lint fmt clean
 
 help:
 	@echo "make run    build (release) and start the console on http://127.0.0.1:3000"
@@ -42,11 +42,17 @@ run: build-release
 unit:
 	cargo test --workspace --exclude frontend
 
+# The official Python SDK against `server dis-backend`: the backend must pass for real DIS.
+sdk: tools-test
+	cargo build -p server --bin server
+	tests/sdk/run.sh target/debug/server
+
 e2e: tools-test $(if $(filter release,$(E2E_PROFILE)),build-release,build)
 	cd end2end && E2E_PORT=$(E2E_PORT) E2E_SERVER_BIN=../target/$(E2E_PROFILE)/server npx playwright test
 
 test: tools-test
 	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory sdk
 	$(MAKE) --no-print-directory e2e
 
 lint:
@@ -59,4 +65,4 @@ fmt:
 
 clean:
 	cargo clean
-	rm -rf tools/node_modules end2end/node_modules end2end/test-results end2end/playwright-report
+	rm -rf tools/node_modules tools/sdk-venv end2end/node_modules end2end/test-results end2end/playwright-report

@@ -84,3 +84,17 @@ npm_ci tools
 if [ "$mode" = test ]; then
   npm_ci end2end
 fi
+
+# The official Python SDK, which the SDK compatibility test drives against the embedded DIS.
+# A virtual environment under tools/, rebuilt only when the requirements or Python change.
+if [ "$mode" = test ]; then
+  venv=tools/sdk-venv
+  want="$(sha256sum tests/sdk/requirements.txt | cut -d' ' -f1) $(python3 --version 2>&1)"
+  if [ "$(cat "$venv/.install-stamp" 2>/dev/null || true)" != "$want" ]; then
+    say "installing the official DIS Python SDK in $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/sdk/requirements.txt
+    echo "$want" >"$venv/.install-stamp"
+  fi
+fi

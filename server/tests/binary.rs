@@ -210,3 +210,52 @@ fn rust_log_filters_what_is_written() {
         "an INFO request line passed a warn filter: {lines:?}"
     );
 }
+
+#[test]
+fn dis_backend_needs_its_credentials_and_names_the_missing_ones() {
+    let data = tempfile::tempdir().unwrap();
+    let err = refuses_to_start(
+        server()
+            .args(["dis-backend", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data.path())
+            .env("DIS_AK", "AKBACKEND"),
+    );
+    assert!(
+        err.contains("DIS_SK") && err.contains("DIS_PROJECT_ID"),
+        "{err}"
+    );
+    assert!(!err.contains("AKBACKEND"), "{err}");
+}
+
+#[test]
+fn dis_backend_runs_alone_seeded_with_demo_streams() {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = server()
+        .args(["dis-backend", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data.path())
+        .env("DIS_AK", "AKBACKEND")
+        .env("DIS_SK", "backend-secret")
+        .env("DIS_PROJECT_ID", "0123456789abcdef0123456789abcdef")
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.starts_with("DIS backend listening on http://127.0.0.1:"),
+        "{line}"
+    );
+    // The seeded state is on disk: one stream of each data type.
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data.path().join("state.json")).unwrap()).unwrap();
+    let streams = state["streams"].as_object().unwrap();
+    let mut types: Vec<&str> = streams
+        .values()
+        .map(|s| s["data_type"].as_str().unwrap())
+        .collect();
+    types.sort_unstable();
+    assert_eq!(types, vec!["BLOB", "CSV", "JSON"]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -1,7 +1,7 @@
 //! Dump task server functions. Each parses its input with the same `domain` rules the browser
 //! runs, so a request that bypasses the browser meets the same checks and the same messages.
 
-use crate::domain::{StreamName, TaskDraft};
+use crate::domain::TaskDraft;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,7 @@ pub async fn create_dump_task(stream: String, draft: TaskDraft) -> Result<TaskCr
 #[cfg(feature = "ssr")]
 async fn create(stream: String, draft: TaskDraft) -> Result<TaskCreated, AppError> {
     use super::ssr::{provided, request_id, upstream_error};
-    use crate::domain::DumpTask;
+    use crate::domain::{DumpTask, StreamName};
     use crate::ports::Dis;
 
     let stream = StreamName::parse(&stream).map_err(AppError::BadName)?;

@@ -160,7 +160,7 @@ pub fn python(task: &DumpTask, target: &ExportTarget) -> String {
                  request = CreateObsTransferTaskRequest()\n        \
                  request.stream_name = {stream}\n\
          {schema}        \
-                 descriptor = ObsDestinationDescriptorRequest(\n            \
+                 descriptor = OBSDestinationDescriptorRequest(\n            \
                      task_name={task_name},\n            \
                      agency_name={agency},\n            \
                      deliver_time_interval={interval},\n            \
@@ -241,7 +241,7 @@ pub fn java(task: &DumpTask, target: &ExportTarget) -> String {
         // The SDK's enum has no value for "no time directories": leaving it unset sends none.
         PartitionFormat::Flat => String::new(),
         p => format!(
-            "\n            .withPartitionFormat(ObsDestinationDescriptorRequest.PartitionFormatEnum.fromValue({}))",
+            "\n            .withPartitionFormat(OBSDestinationDescriptorRequest.PartitionFormatEnum.fromValue({}))",
             quoted(p.as_wire())
         ),
     };
@@ -279,14 +279,14 @@ pub fn java(task: &DumpTask, target: &ExportTarget) -> String {
                  CreateObsTransferTaskRequest request = new CreateObsTransferTaskRequest();\n        \
                  request.withStreamName({stream});\n\
          {schema}        \
-                 ObsDestinationDescriptorRequest descriptor = new ObsDestinationDescriptorRequest()\n            \
+                 OBSDestinationDescriptorRequest descriptor = new OBSDestinationDescriptorRequest()\n            \
                      .withTaskName({task_name})\n            \
                      .withAgencyName({agency})\n            \
                      .withDeliverTimeInterval({interval})\n            \
-                     .withConsumerStrategy(ObsDestinationDescriptorRequest.ConsumerStrategyEnum.fromValue({consumer}))\n            \
+                     .withConsumerStrategy(OBSDestinationDescriptorRequest.ConsumerStrategyEnum.fromValue({consumer}))\n            \
                      .withFilePrefix({prefix}){partition}\n            \
                      .withObsBucketPath({bucket})\n            \
-                     .withDestinationFileType(ObsDestinationDescriptorRequest.DestinationFileTypeEnum.fromValue({file_type})){schema_arg}\n            \
+                     .withDestinationFileType(OBSDestinationDescriptorRequest.DestinationFileTypeEnum.fromValue({file_type})){schema_arg}\n            \
                      .withRecordDelimiter({delimiter});\n        \
                  request.withBody(new CreateTransferTaskReq()\n            \
                      .withDestinationType(CreateTransferTaskReq.DestinationTypeEnum.fromValue(\"OBS\"))\n            \

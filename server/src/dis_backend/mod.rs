@@ -258,13 +258,33 @@ async fn add_request_id(mut response: Response) -> Response {
     response
 }
 
-/// A DIS error answer: `{"errorCode": …, "message": …}`.
+/// A DIS error answer. The reference documents `{"errorCode", "message"}`; the official SDKs
+/// read `{"error_code", "error_msg"}` (or `errorMsg`) and would not find the documented pair.
+/// Both pairs are sent, so every client reads the code.
 fn dis_error(status: StatusCode, code: &str, message: &str) -> Response {
     (
         status,
-        Json(serde_json::json!({ "errorCode": code, "message": message })),
+        Json(serde_json::json!({
+            "errorCode": code,
+            "message": message,
+            "error_code": code,
+            "error_msg": message,
+        })),
     )
         .into_response()
+}
+
+/// A DIS error answer, kept small until it becomes a response.
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        dis_error(self.status, self.code, &self.message)
+    }
 }
 
 fn status_441() -> StatusCode {
@@ -324,8 +344,8 @@ async fn authenticate(
             "The request body is too large.",
         );
     };
-    if let Err(response) = verify(&shared, &parts.method, &parts.uri, &parts.headers, &bytes) {
-        return response;
+    if let Err(refusal) = verify(&shared, &parts.method, &parts.uri, &parts.headers, &bytes) {
+        return refusal.into_response();
     }
     let project = parts.uri.path().split('/').nth(2).unwrap_or_default();
     if project != shared.config.project_id {
@@ -345,8 +365,14 @@ fn verify(
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(), Response> {
-    let deny = |code: &str, message: &str| Err(dis_error(status_441(), code, message));
+) -> Result<(), Refusal> {
+    let deny = |code: &'static str, message: &str| {
+        Err(Refusal {
+            status: status_441(),
+            code,
+            message: message.to_string(),
+        })
+    };
     if let Some(token) = headers.get("x-auth-token") {
         let token = token.to_str().unwrap_or_default();
         if token.is_empty() {
@@ -453,20 +479,18 @@ fn invalid(message: impl AsRef<str>) -> Response {
 }
 
 /// Parses a JSON body as DIS does: empty is DIS.4202, unreadable DIS.4300.
-fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
+fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Refusal> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(dis_error(
-            StatusCode::BAD_REQUEST,
-            "DIS.4202",
-            "Empty request.",
-        ));
+        return Err(Refusal {
+            status: StatusCode::BAD_REQUEST,
+            code: "DIS.4202",
+            message: "Empty request.".into(),
+        });
     }
-    serde_json::from_slice(body).map_err(|e| {
-        dis_error(
-            StatusCode::BAD_REQUEST,
-            "DIS.4300",
-            &format!("Request body is malformed: {e}"),
-        )
+    serde_json::from_slice(body).map_err(|e| Refusal {
+        status: StatusCode::BAD_REQUEST,
+        code: "DIS.4300",
+        message: format!("Request body is malformed: {e}"),
     })
 }
 
@@ -514,7 +538,7 @@ async fn list_streams(AxState(shared): SharedState, Query(q): Query<ListQuery>) 
 async fn create_stream(AxState(shared): SharedState, body: Bytes) -> Response {
     let request: CreateStreamRequest = match json_body(&body) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return e.into_response(),
     };
     let name = match StreamName::parse(&request.stream_name) {
         Ok(n) if n.as_str() == request.stream_name => n,
@@ -613,7 +637,7 @@ async fn create_task(
 ) -> Response {
     let request: CreateTransferTaskRequest = match json_body(&body) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return e.into_response(),
     };
     match request.destination_type.as_deref() {
         Some("OBS") => {}
@@ -743,7 +767,7 @@ async fn task_action(
     }
     let request: TaskActionRequest = match json_body(&body) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return e.into_response(),
     };
     if request.tasks.is_empty() {
         return invalid("tasks must name at least one task id");
@@ -783,7 +807,7 @@ async fn task_action(
 async fn put_records(AxState(shared): SharedState, body: Bytes) -> Response {
     let request: PutRecordsRequest = match json_body(&body) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return e.into_response(),
     };
     if request.records.is_empty() {
         return invalid("records must hold at least one record");
