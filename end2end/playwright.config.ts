@@ -10,6 +10,8 @@ const siteRoot = path.resolve(__dirname, '../target/site');
 const dataDir = path.resolve(__dirname, 'test-results-data');
 // The server's log goes to a file beside the report, so the test output stays readable.
 const serverLog = path.resolve(__dirname, 'test-results-server.log');
+// Tests drop fault files here; the embedded DIS backend reads and deletes them (see faults.rs).
+export const faultDir = path.join(dataDir, 'faults');
 
 // Debian's Chromium: Playwright's own browser download cannot run here. The flags keep it off
 // the network, which this machine does not have.
@@ -46,7 +48,7 @@ export default defineConfig({
     { name: 'phone', use: { ...devices['Desktop Chrome'], viewport: { width: 390, height: 844 }, hasTouch: true } },
   ],
   webServer: {
-    command: `rm -rf '${dataDir}' && exec '${serverBin}' > '${serverLog}' 2>&1`,
+    command: `rm -rf '${dataDir}' && mkdir -p '${faultDir}' && exec '${serverBin}' > '${serverLog}' 2>&1`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -56,6 +58,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: siteRoot,
       CONSOLE_DATA_DIR: dataDir,
       DIS_ENDPOINT: '',
+      DIS_BACKEND_FAULT_DIR: faultDir,
       RUST_LOG: 'info',
       LOG_FORMAT: 'text',
     },

@@ -33,7 +33,7 @@ pub enum AppError {
     BadName(String),
 
     /// DIS refused the request. The message is the console's own reading of DIS's code.
-    #[error("{message} (DIS {code}; request id {request_id})")]
+    #[error("{message} ({code}; request id {request_id})")]
     Dis {
         code: String,
         message: String,

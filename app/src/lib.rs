@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                 <a class="brand" href="/">{PRODUCT_NAME}</a>
                 <nav class="mainnav" aria-label="Main">
                     <A href="/streams">"Streams"</A>
+                    <A href="/add-task">"Add dump task"</A>
                     <A href="/audit">"Audit"</A>
                 </nav>
             </header>
@@ -102,6 +103,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("") view=pages::overview::Overview/>
                     <Route path=path!("streams") view=pages::streams::Streams/>
+                    <Route path=path!("streams/:stream") view=pages::streams::Stream/>
+                    <Route path=path!("streams/:stream/add-task") view=pages::wizard::AddTask/>
+                    <Route path=path!("streams/:stream/tasks/:task") view=pages::streams::Task/>
+                    <Route path=path!("add-task") view=pages::wizard::PickStream/>
                     <Route path=path!("audit") view=pages::audit::Audit/>
                 </Routes>
             </main>

@@ -1,8 +1,8 @@
 //! What server functions need from the server, as traits the `server` crate implements and
 //! provides as context. `app` never sees the DIS client itself, only this port.
 
-use crate::domain::dis::DescribeStreamResponse;
-use crate::domain::{DumpTask, StreamName};
+use crate::domain::dis::{DescribeStreamResponse, ListTasksResponse, StreamInfo, TaskDetails};
+use crate::domain::{DumpTask, StreamName, TaskName};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -39,6 +39,20 @@ pub enum UpstreamKind {
 
 /// The DIS operations server functions use.
 pub trait DisPort: Send + Sync {
+    /// Every stream, following DIS's pages.
+    fn list_streams(&self) -> BoxFuture<'_, Result<Vec<StreamInfo>, UpstreamError>>;
+
+    fn list_dump_tasks<'a>(
+        &'a self,
+        stream: &'a StreamName,
+    ) -> BoxFuture<'a, Result<ListTasksResponse, UpstreamError>>;
+
+    fn show_dump_task<'a>(
+        &'a self,
+        stream: &'a StreamName,
+        task: &'a TaskName,
+    ) -> BoxFuture<'a, Result<TaskDetails, UpstreamError>>;
+
     fn describe_stream<'a>(
         &'a self,
         stream: &'a StreamName,

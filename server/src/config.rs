@@ -3,7 +3,7 @@
 //! Every problem is reported with the name of the variable to fix. Values of secret variables
 //! (`DIS_AK`, `DIS_SK`) are never echoed, in errors or in `Debug`.
 
-use app::api::status::{ConsoleStatus, DisTargetSummary};
+use app::api::status::{ConsoleStatus, DisTargetSummary, ExportInfo};
 use app::domain::ZoneOffset;
 use secrecy::SecretString;
 use std::{fmt, net::SocketAddr, path::PathBuf};
@@ -29,6 +29,9 @@ pub struct Config {
     /// `DIS_TIME_ZONE`: the zone assumed for time directories. Defaults to UTC+8 for the `cn-*`
     /// regions and the embedded backend, UTC elsewhere.
     pub time_zone: ZoneOffset,
+    /// `DIS_BACKEND_FAULT_DIR`: a folder the embedded backend reads fault files from (browser
+    /// tests; see `dis_backend::faults`).
+    pub backend_fault_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,6 +179,7 @@ impl Config {
             log_filter,
             dis,
             time_zone,
+            backend_fault_dir: get("DIS_BACKEND_FAULT_DIR")?.map(PathBuf::from),
         })
     }
 
@@ -184,6 +188,15 @@ impl Config {
         ConsoleStatus {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             time_zone_minutes: self.time_zone.minutes(),
+            export: match &self.dis {
+                Some(remote) => ExportInfo {
+                    endpoint: remote.endpoint.clone(),
+                    region: remote.region.clone(),
+                    project_id: remote.project_id.clone(),
+                },
+                // Filled in once the embedded backend has its address.
+                None => ExportInfo::default(),
+            },
             dis: match &self.dis {
                 None => DisTargetSummary::Embedded,
                 Some(remote) => DisTargetSummary::Remote {

@@ -104,6 +104,7 @@ fn dis_backend_alone(listen: SocketAddr, data: PathBuf) -> ExitCode {
             data_dir: data,
             time_zone,
             seed_demo: true,
+            fault_dir: None,
         };
         match dis_backend::start(config, listener).await {
             Ok(handle) => {

@@ -27,6 +27,9 @@ use tracing::Level;
 
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The region name snippets give the embedded backend.
+pub const EMBEDDED_REGION: &str = "embedded";
+
 /// How long shutdown waits for requests in flight before the process gives up on them.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
@@ -48,9 +51,17 @@ impl AppState {
             .site_pkg_dir(PKG_DIR)
             .site_addr(config.site_addr)
             .build();
+        let mut status = config.status();
+        if config.dis.is_none() {
+            status.export = app::api::status::ExportInfo {
+                endpoint: dis.endpoint().to_string(),
+                region: EMBEDDED_REGION.to_string(),
+                project_id: dis.project_id().to_string(),
+            };
+        }
         AppState {
             leptos_options,
-            status: config.status(),
+            status,
             probe: Arc::new(Probe {
                 site_root: config.site_root.clone(),
                 data_dir: config.data_dir.clone(),

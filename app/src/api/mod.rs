@@ -2,6 +2,7 @@
 //! what the server provides from context, and maps every failure to a safe [`crate::error::AppError`].
 
 pub mod status;
+pub mod streams;
 pub mod tasks;
 
 #[cfg(feature = "ssr")]
@@ -57,11 +58,13 @@ pub mod ssr {
     }
 
     /// Sets the HTTP status that fits `error` on the server function's answer (400 for input
-    /// the operator must fix, 422 for a request DIS refused, 503 when DIS is unavailable), so no
-    /// expected failure reads as a 500.
+    /// the operator must fix, 422 for a request DIS refused, 502 for a DIS system error, 503
+    /// when DIS is unavailable), so no expected failure reads as a 500.
     pub fn with_status(error: AppError) -> AppError {
         let status = match &error {
             AppError::Invalid { .. } | AppError::BadName(_) | AppError::Request(_) => 400,
+            // DIS's own failures are a bad gateway; its refusals, a request it could not process.
+            AppError::Dis { code, .. } if code.starts_with("DIS.5") => 502,
             AppError::Dis { .. } => 422,
             AppError::Unavailable { .. } => 503,
             AppError::Internal { .. } => 500,

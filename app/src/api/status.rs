@@ -12,6 +12,16 @@ pub struct ConsoleStatus {
     pub dis: DisTargetSummary,
     /// The zone assumed for time directories (`DIS_TIME_ZONE`), in minutes east of UTC.
     pub time_zone_minutes: i32,
+    /// Where exported snippets send their requests.
+    pub export: ExportInfo,
+}
+
+/// The DIS address exported snippets use: never a credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ExportInfo {
+    pub endpoint: String,
+    pub region: String,
+    pub project_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

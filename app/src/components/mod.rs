@@ -1,3 +1,5 @@
 //! Components shared by the pages.
 
+pub mod browser;
+pub mod fields;
 pub mod toast;

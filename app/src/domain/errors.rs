@@ -143,6 +143,17 @@ impl FieldErrors {
         self.message_for(field).is_some()
     }
 
+    /// Every error but those of `field` (the operator has edited it).
+    pub fn without(&self, field: Field) -> FieldErrors {
+        FieldErrors(
+            self.0
+                .iter()
+                .filter(|e| e.field != field)
+                .cloned()
+                .collect(),
+        )
+    }
+
     /// Keeps only the errors of the given fields (a wizard step shows its own).
     pub fn only(&self, fields: &[Field]) -> FieldErrors {
         FieldErrors(

@@ -117,7 +117,7 @@ wire_enum!(
     {
         Text => "text", "Text";
         Parquet => "parquet", "Parquet";
-        Carbon => "carbon", "Carbon" | "CarbonData";
+        Carbon => "carbon", "CarbonData" | "CarbonData";
     }
 );
 

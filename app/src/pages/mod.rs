@@ -4,3 +4,4 @@ pub mod audit;
 pub mod not_found;
 pub mod overview;
 pub mod streams;
+pub mod wizard;

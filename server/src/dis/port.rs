@@ -1,8 +1,8 @@
 //! The DIS client as the `app` crate's [`DisPort`].
 
 use super::{Created, DisClient, DisError};
-use app::domain::dis::DescribeStreamResponse;
-use app::domain::{DumpTask, StreamName};
+use app::domain::dis::{DescribeStreamResponse, ListTasksResponse, StreamInfo, TaskDetails};
+use app::domain::{DumpTask, StreamName, TaskName};
 use app::ports::{BoxFuture, CreateOutcome, DisPort, UpstreamError, UpstreamKind};
 
 impl From<DisError> for UpstreamError {
@@ -27,6 +27,33 @@ impl From<DisError> for UpstreamError {
 }
 
 impl DisPort for DisClient {
+    fn list_streams(&self) -> BoxFuture<'_, Result<Vec<StreamInfo>, UpstreamError>> {
+        Box::pin(async move { self.list_all_streams().await.map_err(Into::into) })
+    }
+
+    fn list_dump_tasks<'a>(
+        &'a self,
+        stream: &'a StreamName,
+    ) -> BoxFuture<'a, Result<ListTasksResponse, UpstreamError>> {
+        Box::pin(async move {
+            DisClient::list_dump_tasks(self, stream)
+                .await
+                .map_err(Into::into)
+        })
+    }
+
+    fn show_dump_task<'a>(
+        &'a self,
+        stream: &'a StreamName,
+        task: &'a TaskName,
+    ) -> BoxFuture<'a, Result<TaskDetails, UpstreamError>> {
+        Box::pin(async move {
+            DisClient::show_dump_task(self, stream, task)
+                .await
+                .map_err(Into::into)
+        })
+    }
+
     fn describe_stream<'a>(
         &'a self,
         stream: &'a StreamName,

@@ -1,5 +1,9 @@
 //! Fault injection, for tests: the next N calls to the DIS API misbehave in a chosen way.
-//! Switched only through [`super::BackendHandle::faults`] in Rust; no HTTP route reaches it.
+//! Switched through [`super::BackendHandle::faults`] in Rust, or, for tests that drive the
+//! binary (the browser suite), through fault files dropped into a folder on the server's disk,
+//! which the backend reads and deletes (`DIS_BACKEND_FAULT_DIR`). No HTTP route reaches either.
+//! A fault may be scoped to the calls whose method, path or body contain a given text (a task
+//! name), so tests running side by side cannot take each other's faults.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -21,24 +25,140 @@ pub enum Fault {
 
 #[derive(Debug, Default)]
 pub struct Faults {
-    queue: Mutex<VecDeque<Fault>>,
+    queue: Mutex<VecDeque<(Fault, Option<String>)>>,
 }
 
 impl Faults {
     /// Makes the next `calls` calls fail with `fault` (after any already queued).
     pub fn inject(&self, fault: Fault, calls: usize) {
+        self.inject_scoped(fault, calls, None);
+    }
+
+    /// Like [`Faults::inject`], for calls whose `METHOD path` line or body contains `needle`.
+    pub fn inject_scoped(&self, fault: Fault, calls: usize, needle: Option<String>) {
         let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-        q.extend(std::iter::repeat_n(fault, calls));
+        q.extend(std::iter::repeat_n((fault, needle), calls));
+    }
+
+    /// Whether any queued fault is scoped (the caller then reads the body to match it).
+    pub(super) fn any_scoped(&self) -> bool {
+        self.queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|(_, n)| n.is_some())
     }
 
     pub fn clear(&self) {
         self.queue.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
-    pub(super) fn next(&self) -> Option<Fault> {
-        self.queue
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop_front()
+    /// Queues the faults of every file in `dir`, then deletes the files. A line is
+    /// `<fault> <calls> [needle]`: `system_error 1`, `drop_connection 2`, `malformed_json 1`,
+    /// `reject_441 1 my-task`, `latency_ms 3000`. Unknown lines are logged and skipped. Files
+    /// whose names start with `.` are still being written and wait for the next call.
+    pub(super) fn load_dir(&self, dir: &std::path::Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut files: Vec<std::path::PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| !n.starts_with('.'))
+            })
+            .collect();
+        files.sort();
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let _ = std::fs::remove_file(&path);
+            self.load_lines(&text);
+        }
+    }
+
+    fn load_lines(&self, text: &str) {
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let mut parts = line.split_whitespace();
+            let (Some(kind), Some(Ok(n))) = (parts.next(), parts.next().map(str::parse::<u64>))
+            else {
+                tracing::warn!(line, "skipping an unreadable fault line");
+                continue;
+            };
+            let needle = parts.next().map(str::to_string);
+            let fault = match kind {
+                "system_error" => Fault::SystemError,
+                "drop_connection" => Fault::DropConnection,
+                "malformed_json" => Fault::MalformedJson,
+                "reject_441" => Fault::Reject441,
+                "latency_ms" => {
+                    self.inject_scoped(Fault::Latency(Duration::from_millis(n)), 1, needle);
+                    continue;
+                }
+                _ => {
+                    tracing::warn!(line, "skipping an unknown fault");
+                    continue;
+                }
+            };
+            self.inject_scoped(fault, n as usize, needle);
+        }
+    }
+
+    /// The fault for a call, described as its `METHOD path` line and its body: the first queued
+    /// fault that is unscoped or whose needle the call contains.
+    pub(super) fn next(&self, call: &str, body: &[u8]) -> Option<Fault> {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let body = String::from_utf8_lossy(body);
+        let index = q.iter().position(|(_, needle)| match needle {
+            None => true,
+            Some(n) => call.contains(n.as_str()) || body.contains(n.as_str()),
+        })?;
+        q.remove(index).map(|(fault, _)| fault)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_files_queue_their_lines_and_are_consumed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a"),
+            "system_error 2\nnonsense\nlatency_ms 5\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join(".partial"), "reject_441 1").unwrap();
+        let faults = Faults::default();
+        faults.load_dir(dir.path());
+        assert!(!dir.path().join("a").exists(), "the file is consumed");
+        assert!(dir.path().join(".partial").exists(), "dot files wait");
+        assert_eq!(faults.next("GET /x", b""), Some(Fault::SystemError));
+        assert_eq!(faults.next("GET /x", b""), Some(Fault::SystemError));
+        assert_eq!(
+            faults.next("GET /x", b""),
+            Some(Fault::Latency(Duration::from_millis(5)))
+        );
+        assert_eq!(faults.next("GET /x", b""), None);
+    }
+
+    #[test]
+    fn scoped_faults_hit_only_matching_calls() {
+        let faults = Faults::default();
+        faults.load_lines("system_error 1 task-42");
+        assert!(faults.any_scoped());
+        assert_eq!(faults.next("GET /v2/p/streams/s", b""), None);
+        assert_eq!(
+            faults.next(
+                "POST /v2/p/streams/s/transfer-tasks",
+                br#"{"task_name":"task-42"}"#
+            ),
+            Some(Fault::SystemError)
+        );
+        assert!(!faults.any_scoped());
     }
 }

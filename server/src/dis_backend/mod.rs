@@ -55,6 +55,8 @@ pub struct BackendConfig {
     pub time_zone: ZoneOffset,
     /// Create the demo streams when the data directory holds no state yet.
     pub seed_demo: bool,
+    /// A folder whose files queue faults (see [`faults::Faults::load_dir`]); tests only.
+    pub fault_dir: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for BackendConfig {
@@ -296,7 +298,20 @@ async fn inject_faults(
     request: Request,
     next: Next,
 ) -> Response {
-    match shared.faults.next() {
+    if let Some(dir) = &shared.config.fault_dir {
+        shared.faults.load_dir(dir);
+    }
+    let call = format!("{} {}", request.method(), request.uri().path());
+    let (request, body) = if shared.faults.any_scoped() {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, 8 * 1024 * 1024)
+            .await
+            .unwrap_or_default();
+        (Request::from_parts(parts, Body::from(bytes.clone())), bytes)
+    } else {
+        (request, Bytes::new())
+    };
+    match shared.faults.next(&call, &body) {
         None => next.run(request).await,
         Some(Fault::Latency(d)) => {
             // The call takes effect, then its answer is late (as when a network stalls).

@@ -1,0 +1,75 @@
+//! The few browser facilities the pages use: the clock, session storage, the clipboard, focus.
+//! Each does nothing on the server, where there is no browser.
+
+/// Milliseconds since the epoch, from the browser's clock.
+#[cfg(feature = "hydrate")]
+pub fn now_ms() -> Option<i64> {
+    Some(js_sys::Date::now() as i64)
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn now_ms() -> Option<i64> {
+    None
+}
+
+/// Reads a value this tab stored.
+pub fn session_get(key: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()?
+            .session_storage()
+            .ok()??
+            .get_item(key)
+            .ok()?
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Stores a value for this tab (it survives reloads, not closing the tab).
+pub fn session_set(key: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.session_storage()) {
+        let _ = storage.set_item(key, value);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (key, value);
+}
+
+pub fn session_remove(key: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.session_storage()) {
+        let _ = storage.remove_item(key);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = key;
+}
+
+/// Puts text on the clipboard.
+pub fn copy_text(text: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
+}
+
+/// Moves keyboard focus to the element with this id.
+pub fn focus_id(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(el) = leptos::prelude::document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
