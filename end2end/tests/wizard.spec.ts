@@ -37,7 +37,14 @@ class Wizard {
     await expect(this.stepHeading).toContainText(expectedStep);
   }
 
+  /** The page fits the viewport: nothing scrolls sideways. */
+  async fitsViewport() {
+    const overflow = await this.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, 'sideways overflow in px').toBeLessThanOrEqual(0);
+  }
+
   async shot(name: string) {
+    await this.fitsViewport();
     const file = this.info.outputPath(`${name}.png`);
     await this.page.screenshot({ path: file, fullPage: true });
     await this.info.attach(name, { path: file, contentType: 'image/png' });

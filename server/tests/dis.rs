@@ -593,3 +593,33 @@ async fn records_are_dumped_into_files_and_state_survives_a_restart() {
     assert_eq!(again.task_id, shown.task_id);
     assert_eq!(dis.list_all_streams().await.unwrap().len(), 3);
 }
+
+/// A redirect is reported, never followed: the signed request must not travel elsewhere.
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    use axum::{http::StatusCode, response::IntoResponse, routing::get, Router};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = Router::new().fallback(get(|| async {
+        (
+            StatusCode::FOUND,
+            [("location", "http://198.51.100.7/steal")],
+        )
+            .into_response()
+    }));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let dis = DisClient::new(ClientConfig {
+        endpoint: format!("http://{addr}"),
+        project_id: PROJECT.into(),
+        auth: Auth::AkSk {
+            ak: SecretString::from(AK),
+            sk: SecretString::from(SK),
+        },
+        limits: limits(),
+    })
+    .unwrap();
+    assert_eq!(
+        dis.list_streams(1, None).await.unwrap_err(),
+        DisError::Redirect(302)
+    );
+}

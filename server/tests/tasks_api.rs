@@ -127,3 +127,37 @@ async fn dis_outages_are_503_with_a_request_id() {
         "no upstream address leaks: {body}"
     );
 }
+
+#[tokio::test]
+async fn readyz_reports_whether_dis_answers() {
+    let app = TestApp::spawn().await;
+    common::write_site_assets(app.site_root.path());
+    let report: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
+    let dis = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "dis")
+        .cloned()
+        .unwrap();
+    assert_eq!(dis["ok"], true, "{report}");
+
+    // DIS answering 500s (through every retry) makes the console not ready, with the code.
+    app.backend
+        .as_ref()
+        .unwrap()
+        .faults()
+        .inject(server::dis_backend::faults::Fault::SystemError, 3);
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 503);
+    let report: serde_json::Value = response.json().await.unwrap();
+    let text = report.to_string();
+    assert!(
+        text.contains("DIS answered with an error (DIS.5000)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("127.0.0.1"),
+        "no endpoint in the reason: {text}"
+    );
+}

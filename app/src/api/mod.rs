@@ -78,6 +78,24 @@ pub mod ssr {
         error
     }
 
+    /// What a server function is about to do with DIS.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Access {
+        /// Reads streams and tasks.
+        Read,
+        /// Creates, changes or deletes something.
+        Change,
+    }
+
+    /// The DIS port for a server function that needs `access`. Every server function reaches
+    /// DIS through here, so this is the one place the operator's session and role are checked;
+    /// the console has no operator sessions yet, so today every caller may read and change.
+    pub fn dis(access: Access) -> Result<std::sync::Arc<dyn crate::ports::DisPort>, AppError> {
+        let crate::ports::Dis(port) = provided::<crate::ports::Dis>("Dis")?;
+        tracing::debug!(?access, "DIS access granted");
+        Ok(port)
+    }
+
     /// A value the server must have provided as context. Its absence is a wiring fault: it is
     /// logged with the request id, and the operator sees only that id.
     pub fn provided<T: Clone + Send + Sync + 'static>(what: &'static str) -> Result<T, AppError> {

@@ -16,8 +16,8 @@ pub struct StreamView {
 #[server(endpoint = "list_streams")]
 pub async fn list_streams() -> Result<Vec<StreamInfo>, AppError> {
     async {
-        use super::ssr::{provided, upstream_error};
-        let crate::ports::Dis(dis) = provided::<crate::ports::Dis>("Dis")?;
+        use super::ssr::{dis, upstream_error, Access};
+        let dis = dis(Access::Read)?;
         dis.list_streams().await.map_err(upstream_error)
     }
     .await
@@ -27,9 +27,9 @@ pub async fn list_streams() -> Result<Vec<StreamInfo>, AppError> {
 #[server(endpoint = "get_stream")]
 pub async fn get_stream(stream: String) -> Result<StreamView, AppError> {
     async {
-        use super::ssr::{provided, upstream_error};
+        use super::ssr::{dis, upstream_error, Access};
         let stream = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
-        let crate::ports::Dis(dis) = provided::<crate::ports::Dis>("Dis")?;
+        let dis = dis(Access::Read)?;
         let described = dis.describe_stream(&stream).await.map_err(upstream_error)?;
         let tasks = dis.list_dump_tasks(&stream).await.map_err(upstream_error)?;
         Ok(StreamView {
@@ -45,10 +45,10 @@ pub async fn get_stream(stream: String) -> Result<StreamView, AppError> {
 #[server(endpoint = "get_dump_task")]
 pub async fn get_dump_task(stream: String, task: String) -> Result<TaskDetails, AppError> {
     async {
-        use super::ssr::{provided, upstream_error};
+        use super::ssr::{dis, upstream_error, Access};
         let stream = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
         let task = crate::domain::TaskName::parse(&task).map_err(AppError::BadName)?;
-        let crate::ports::Dis(dis) = provided::<crate::ports::Dis>("Dis")?;
+        let dis = dis(Access::Read)?;
         dis.show_dump_task(&stream, &task)
             .await
             .map_err(upstream_error)

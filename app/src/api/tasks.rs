@@ -24,12 +24,11 @@ pub async fn create_dump_task(stream: String, draft: TaskDraft) -> Result<TaskCr
 
 #[cfg(feature = "ssr")]
 async fn create(stream: String, draft: TaskDraft) -> Result<TaskCreated, AppError> {
-    use super::ssr::{provided, request_id, upstream_error};
+    use super::ssr::{dis, request_id, upstream_error, Access};
     use crate::domain::{DumpTask, StreamName};
-    use crate::ports::Dis;
 
     let stream = StreamName::parse(&stream).map_err(AppError::BadName)?;
-    let Dis(dis) = provided::<Dis>("Dis")?;
+    let dis = dis(Access::Change)?;
     let described = dis.describe_stream(&stream).await.map_err(upstream_error)?;
     let task = DumpTask::parse(&draft, described.data_type())
         .map_err(|fields| AppError::Invalid { fields })?;
