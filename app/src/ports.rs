@@ -1,7 +1,9 @@
 //! What server functions need from the server, as traits the `server` crate implements and
 //! provides as context. `app` never sees the DIS client itself, only this port.
 
-use crate::domain::dis::{DescribeStreamResponse, ListTasksResponse, StreamInfo, TaskDetails};
+use crate::domain::dis::{
+    DescribeStreamResponse, ListTasksResponse, StreamInfo, TaskAction, TaskDetails,
+};
 use crate::domain::{DumpTask, StreamName, TaskName};
 use std::future::Future;
 use std::pin::Pin;
@@ -57,6 +59,20 @@ pub trait DisPort: Send + Sync {
         &'a self,
         stream: &'a StreamName,
     ) -> BoxFuture<'a, Result<DescribeStreamResponse, UpstreamError>>;
+
+    /// Starts or pauses tasks, by id.
+    fn task_action<'a>(
+        &'a self,
+        stream: &'a StreamName,
+        action: TaskAction,
+        ids: &'a [String],
+    ) -> BoxFuture<'a, Result<(), UpstreamError>>;
+
+    fn delete_dump_task<'a>(
+        &'a self,
+        stream: &'a StreamName,
+        task: &'a TaskName,
+    ) -> BoxFuture<'a, Result<(), UpstreamError>>;
 
     fn add_dump_task<'a>(
         &'a self,

@@ -68,7 +68,7 @@ async fn the_shell_renders_header_navigation_and_the_overview() {
         .to_str()
         .unwrap()
         .starts_with("text/html"));
-    let html = response.text().await.unwrap();
+    let html = common::page_text(response).await;
     assert!(html.contains("DIS Dump Console"), "{html}");
     assert!(html.contains(r#"<nav aria-label="Main""#), "{html}");
     assert!(html.contains(r#"href="/streams""#) && html.contains(r#"href="/audit""#));
@@ -87,7 +87,10 @@ async fn each_navigation_target_renders() {
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
-        assert!(response.text().await.unwrap().contains(heading), "{path}");
+        assert!(
+            common::page_text(response).await.contains(heading),
+            "{path}"
+        );
     }
 }
 
@@ -97,7 +100,7 @@ async fn unknown_paths_get_the_404_page() {
     for path in ["/no/such/page", "/streams/x/y/z", "/favicon.ico"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 404, "{path}");
-        let html = response.text().await.unwrap();
+        let html = common::page_text(response).await;
         assert!(html.contains("Page not found"), "{path}: {html}");
     }
 }
@@ -171,7 +174,7 @@ async fn the_status_server_function_answers_json_and_hides_credentials() {
     assert_eq!(body["dis"]["Remote"]["region"], "cn-north-4");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
 
-    let page = app.get("/").await.text().await.unwrap();
+    let page = common::page_text(app.get("/").await).await;
     assert!(page.contains("https://dis.cn-north-4.myhuaweicloud.com"));
     assert!(!page.contains("the-secret-key") && !page.contains("AKINTEST"));
 }

@@ -161,3 +161,45 @@ async fn readyz_reports_whether_dis_answers() {
         "no endpoint in the reason: {text}"
     );
 }
+
+#[tokio::test]
+async fn deleting_needs_the_typed_name() {
+    let app = TestApp::spawn().await;
+    let draft = TaskDraft {
+        task_name: "to-delete".into(),
+        obs_bucket_path: "dumps".into(),
+        ..TaskDraft::default()
+    };
+    let (status, _) = call(&app, form("demo-blob-logs", &draft)).await;
+    assert_eq!(status, 200);
+    let delete = |confirm: &str| {
+        let body = format!(
+            "stream=demo-blob-logs&task=to-delete&confirm={}",
+            urlencode(confirm)
+        );
+        let app = &app;
+        async move {
+            let r = app
+                .client
+                .post(app.url("/api/delete_dump_task"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, body) = delete("to-delet").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("Type the task name, to-delete, to confirm"),
+        "{body}"
+    );
+    let (status, body) = delete("to-delete").await;
+    assert_eq!(status, 200, "{body}");
+    // Gone from DIS: deleting again is DIS.4354 in the console's words.
+    let (status, body) = delete("to-delete").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("DIS.4354"), "{body}");
+}

@@ -43,3 +43,60 @@ async fn create(stream: String, draft: TaskDraft) -> Result<TaskCreated, AppErro
         confirmed_after_timeout: outcome == crate::ports::CreateOutcome::ConfirmedAfterTimeout,
     })
 }
+
+/// Starts or pauses dump tasks of one stream, by task id (several at once for batch actions).
+#[server(endpoint = "set_task_state")]
+pub async fn set_task_state(
+    stream: String,
+    task_ids: Vec<String>,
+    action: crate::domain::dis::TaskAction,
+) -> Result<(), AppError> {
+    async {
+        use super::ssr::{dis, request_id, upstream_error, Access};
+        let stream = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
+        if task_ids.is_empty() || task_ids.len() > crate::domain::task::MAX_TASKS_PER_STREAM {
+            return Err(AppError::BadName("Choose one to five tasks.".into()));
+        }
+        // Ids travel in the request body, never in a URL; still, only plain ids are passed on.
+        if task_ids.iter().any(|id| {
+            id.is_empty() || id.len() > 128 || id.chars().any(|c| c.is_control() || c == '"')
+        }) {
+            return Err(AppError::BadName("A task id is not valid.".into()));
+        }
+        let dis = dis(Access::Change)?;
+        dis.task_action(&stream, action, &task_ids)
+            .await
+            .map_err(upstream_error)?;
+        tracing::info!(request_id = %request_id(), stream = %stream, ?action, count = task_ids.len(), "dump tasks changed");
+        Ok(())
+    }
+    .await
+    .map_err(super::ssr::with_status)
+}
+
+/// Deletes a dump task. The operator confirms by typing its name, and the server checks it.
+#[server(endpoint = "delete_dump_task")]
+pub async fn delete_dump_task(
+    stream: String,
+    task: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    async {
+        use super::ssr::{dis, request_id, upstream_error, Access};
+        let stream = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
+        let task = crate::domain::TaskName::parse(&task).map_err(AppError::BadName)?;
+        if confirm.trim() != task.as_str() {
+            return Err(AppError::BadName(format!(
+                "Type the task name, {task}, to confirm the deletion."
+            )));
+        }
+        let dis = dis(Access::Change)?;
+        dis.delete_dump_task(&stream, &task)
+            .await
+            .map_err(upstream_error)?;
+        tracing::info!(request_id = %request_id(), stream = %stream, task = %task, "dump task deleted");
+        Ok(())
+    }
+    .await
+    .map_err(super::ssr::with_status)
+}

@@ -1,13 +1,18 @@
 //! Streams, a stream with its dump tasks, and a dump task, as DIS reports them.
 
+use crate::api::status::{get_console_status, ConsoleStatus};
 use crate::api::streams::{get_dump_task, get_stream, list_streams};
-use crate::domain::dis::TaskState;
+use crate::api::tasks::{delete_dump_task, set_task_state};
+use crate::components::toast::{use_toasts, ToastKind};
+use crate::domain::dis::{TaskAction, TaskDetails, TaskState};
+use crate::domain::export::{self, ExportTarget};
 use crate::domain::preview::object_directory;
-use crate::domain::DateTime;
-use crate::domain::ZoneOffset;
+use crate::domain::{DataType, DateTime, DumpTask, StreamName, ZoneOffset};
+use crate::pages::wizard::Snippet;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
 
 /// `yyyy-MM-dd HH:mm UTC` for epoch milliseconds; a dash for none.
 fn when(ms: i64) -> String {
@@ -157,64 +162,184 @@ pub fn Task() -> impl IntoView {
             )
         })
     };
-    let data = Resource::new(key, |(s, t)| get_dump_task(s, t));
+    // Bumped after every change, so the page shows DIS's state again.
+    let version = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || (key(), version.get()),
+        |((s, t), _)| get_dump_task(s, t),
+    );
+    let status = Resource::new(|| (), |_| get_console_status());
     view! {
         <Title text=move || key().1/>
         <Suspense fallback=|| view! { <p aria-busy="true">"Loading the dump task…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(t) => {
-                        let d = t.obs_destination_description.clone().unwrap_or_default();
-                        let path = object_directory(
-                            d.obs_bucket_path.as_deref().unwrap_or(""),
-                            d.file_prefix.as_deref().unwrap_or(""),
-                            d.partition_format.as_deref().unwrap_or(""),
-                        );
-                        let stream_href = format!("/streams/{}", t.stream_name);
-                        view! {
-                            <p class="context"><a href=stream_href>{t.stream_name.clone()}</a></p>
-                            <div class="page-head">
-                                <h1>{t.task_name.clone()}</h1>
-                                <StateBadge state=t.state/>
-                            </div>
-                            <dl class="facts card">
-                                <dt>"Writes to"</dt><dd><code class="object-path">{path}"/"</code></dd>
-                                <dt>"File type"</dt><dd>{d.destination_file_type.clone().unwrap_or_default()}</dd>
-                                <dt>"Dump interval"</dt><dd>{d.deliver_time_interval.map(|n| format!("{n} seconds")).unwrap_or_default()}</dd>
-                                <dt>"Start from"</dt><dd>{d.consumer_strategy.clone().unwrap_or_default()}</dd>
-                                <dt>"IAM agency"</dt><dd>{d.agency_name.clone().unwrap_or_default()}</dd>
-                                <dt>"Last dump"</dt><dd>{when(t.last_transfer_timestamp)}</dd>
-                                <dt>"Created"</dt><dd>{when(t.create_time)}</dd>
-                            </dl>
-                            <h2>"Partitions"</h2>
-                            <div class="table-wrap">
-                                <table>
-                                    <caption class="visually-hidden">"Partitions"</caption>
-                                    <thead><tr>
-                                        <th scope="col">"Partition"</th>
-                                        <th scope="col">"State"</th>
-                                        <th scope="col">"Offset"</th>
-                                        <th scope="col">"Discarded"</th>
-                                        <th scope="col">"Last dump"</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {t.partitions.into_iter().map(|p| view! {
-                                            <tr>
-                                                <td>{p.partition_id}</td>
-                                                <td>{p.state}</td>
-                                                <td>{p.last_transfer_offset}</td>
-                                                <td>{p.discard}</td>
-                                                <td>{when(p.last_transfer_timestamp)}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }.into_any()
-                    }
-                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                match (data.await, status.await) {
+                    (Ok(t), Ok(status)) => view! { <TaskDetailsView t status version/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn TaskDetailsView(t: TaskDetails, status: ConsoleStatus, version: RwSignal<u32>) -> impl IntoView {
+    let d = t.obs_destination_description.clone().unwrap_or_default();
+    let path = object_directory(
+        d.obs_bucket_path.as_deref().unwrap_or(""),
+        d.file_prefix.as_deref().unwrap_or(""),
+        d.partition_format.as_deref().unwrap_or(""),
+    );
+    let stream_href = format!("/streams/{}", t.stream_name);
+    let clone_href = format!("/streams/{}/add-task?clone={}", t.stream_name, t.task_name);
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let stream = t.stream_name.clone();
+    let name = t.task_name.clone();
+    let id = t.task_id.clone();
+    let state = t.state;
+
+    let change = {
+        let (stream, name, id) = (stream.clone(), name.clone(), id.clone());
+        move |action: TaskAction| {
+            let (stream, name, id) = (stream.clone(), name.clone(), id.clone());
+            busy.set(true);
+            problem.set(None);
+            leptos::task::spawn_local(async move {
+                let result = set_task_state(stream, vec![id], action).await;
+                busy.set(false);
+                match result {
+                    Ok(()) => {
+                        let verb = if action == TaskAction::Start {
+                            "started"
+                        } else {
+                            "paused"
+                        };
+                        toasts.push(ToastKind::Success, format!("Dump task {name} {verb}."));
+                        version.update(|v| *v += 1);
+                    }
+                    Err(e) => problem.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let delete = {
+        let (stream, name) = (stream.clone(), name.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let (stream, name, confirm) = (stream.clone(), name.clone(), typed.get_untracked());
+            let navigate = navigate.clone();
+            busy.set(true);
+            problem.set(None);
+            leptos::task::spawn_local(async move {
+                let result = delete_dump_task(stream.clone(), name.clone(), confirm).await;
+                busy.set(false);
+                match result {
+                    Ok(()) => {
+                        toasts.push(ToastKind::Success, format!("Dump task {name} deleted."));
+                        navigate(&format!("/streams/{stream}"), NavigateOptions::default());
+                    }
+                    Err(e) => problem.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let start = {
+        let change = change.clone();
+        move |_| change(TaskAction::Start)
+    };
+    let pause = move |_| change(TaskAction::Stop);
+    let snippets = t
+        .obs_destination_description
+        .as_ref()
+        .and_then(|d| DumpTask::from_descriptor(d, DataType::Json).ok())
+        .zip(StreamName::parse(&t.stream_name).ok())
+        .map(|(task, stream)| {
+            let target = ExportTarget {
+                endpoint: status.export.endpoint.clone(),
+                region: status.export.region.clone(),
+                project_id: status.export.project_id.clone(),
+                stream,
+            };
+            vec![
+                ("Request JSON", export::request_json(&task)),
+                ("curl", export::curl(&task, &target)),
+                ("Python SDK", export::python(&task, &target)),
+                ("Java SDK", export::java(&task, &target)),
+                ("Go SDK", export::go(&task, &target)),
+            ]
+        })
+        .unwrap_or_default();
+    let confirm_name = name.clone();
+    view! {
+        <p class="context"><a href=stream_href>{t.stream_name.clone()}</a></p>
+        <div class="page-head">
+            <h1>{t.task_name.clone()}</h1>
+            <StateBadge state=t.state/>
+        </div>
+        <div class="actions" role="group" aria-label="Task actions">
+            {(state != TaskState::Running).then(|| view! {
+                <button type="button" on:click=start.clone() disabled=move || busy.get()>"Start"</button>
+            })}
+            {(state == TaskState::Running).then(|| view! {
+                <button type="button" on:click=pause.clone() disabled=move || busy.get()>"Pause"</button>
+            })}
+            <a class="button" href=clone_href>"Clone"</a>
+            <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || busy.get()>"Delete"</button>
+        </div>
+        {move || problem.get().map(|p| view! { <p role="alert" class="error banner">{p}</p> })}
+        <Show when=move || confirming.get()>
+            <form class="card confirm" on:submit=delete.clone()>
+                <div class="field">
+                    <label for="confirm-delete">{format!("Type {} to delete this task", confirm_name)}</label>
+                    <input id="confirm-delete" type="text" autocomplete="off"
+                        prop:value=move || typed.get()
+                        on:input=move |ev| typed.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit" class="danger" disabled=move || busy.get()>"Delete dump task"</button>
+                <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            </form>
+        </Show>
+        <dl class="facts card">
+            <dt>"Writes to"</dt><dd><code class="object-path">{path}"/"</code></dd>
+            <dt>"File type"</dt><dd>{d.destination_file_type.clone().unwrap_or_default()}</dd>
+            <dt>"Dump interval"</dt><dd>{d.deliver_time_interval.map(|n| format!("{n} seconds")).unwrap_or_default()}</dd>
+            <dt>"Start from"</dt><dd>{d.consumer_strategy.clone().unwrap_or_default()}</dd>
+            <dt>"IAM agency"</dt><dd>{d.agency_name.clone().unwrap_or_default()}</dd>
+            <dt>"Last dump"</dt><dd>{when(t.last_transfer_timestamp)}</dd>
+            <dt>"Created"</dt><dd>{when(t.create_time)}</dd>
+        </dl>
+        <h2>"Partitions"</h2>
+        <div class="table-wrap">
+            <table>
+                <caption class="visually-hidden">"Partitions"</caption>
+                <thead><tr>
+                    <th scope="col">"Partition"</th>
+                    <th scope="col">"State"</th>
+                    <th scope="col">"Offset"</th>
+                    <th scope="col">"Discarded"</th>
+                    <th scope="col">"Last dump"</th>
+                </tr></thead>
+                <tbody>
+                    {t.partitions.into_iter().map(|p| view! {
+                        <tr>
+                            <td>{p.partition_id}</td>
+                            <td>{p.state}</td>
+                            <td>{p.last_transfer_offset}</td>
+                            <td>{p.discard}</td>
+                            <td>{when(p.last_transfer_timestamp)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <section aria-labelledby="export-heading">
+            <h2 id="export-heading">"Export"</h2>
+            {snippets.into_iter().map(|(title, text)| view! { <Snippet title text/> }).collect_view()}
+        </section>
     }
 }

@@ -104,20 +104,43 @@ fn storage_key(stream: &str) -> String {
 #[component]
 pub fn AddTask() -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
     let stream = move || params.with(|p| p.get("stream").unwrap_or_default());
+    let clone_of = move || query.with(|q| q.get("clone"));
     let view_data = Resource::new(stream, get_stream);
     let status = Resource::new(|| (), |_| get_console_status());
+    // Cloning starts from the source task's settings as DIS reports them, with the name cleared.
+    let source = Resource::new(
+        move || (stream(), clone_of()),
+        |(stream, clone)| async move {
+            match clone {
+                Some(task) => crate::api::streams::get_dump_task(stream, task)
+                    .await
+                    .map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text="Add dump task"/>
         <h1>"Add dump task"</h1>
         <Suspense fallback=|| view! { <p aria-busy="true">"Loading the stream…"</p> }>
             {move || Suspend::new(async move {
-                match (view_data.await, status.await) {
-                    (Ok(v), Ok(status)) => {
+                match (view_data.await, status.await, source.await) {
+                    (Ok(v), Ok(status), Ok(source)) => {
                         let data_type = v.stream.data_type();
-                        view! { <Wizard stream=v.stream.stream_name.clone() data_type status/> }.into_any()
+                        let initial = source.map(|t| {
+                            let draft = t
+                                .obs_destination_description
+                                .as_ref()
+                                .and_then(|d| DumpTask::from_descriptor(d, data_type).ok())
+                                .map(|task| task.to_draft())
+                                .unwrap_or_default();
+                            (t.task_name, TaskDraft { task_name: String::new(), ..draft })
+                        });
+                        view! { <Wizard stream=v.stream.stream_name.clone() data_type status initial/> }.into_any()
                     }
-                    (Err(e), _) | (_, Err(e)) => view! {
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! {
                         <p role="alert" class="error">{e.to_string()}</p>
                         <p><a href="/streams">"Back to the streams"</a></p>
                     }
@@ -254,10 +277,20 @@ impl WizardState {
     }
 }
 
+/// `initial`: the task being cloned and the draft made from it.
 #[component]
-fn Wizard(stream: String, data_type: DataType, status: ConsoleStatus) -> impl IntoView {
-    let key = storage_key(&stream);
-    let draft = RwSignal::new(TaskDraft::default());
+fn Wizard(
+    stream: String,
+    data_type: DataType,
+    status: ConsoleStatus,
+    initial: Option<(String, TaskDraft)>,
+) -> impl IntoView {
+    let key = match &initial {
+        Some((source, _)) => format!("{}:clone:{source}", storage_key(&stream)),
+        None => storage_key(&stream),
+    };
+    let cloned_from = initial.as_ref().map(|(source, _)| source.clone());
+    let draft = RwSignal::new(initial.map(|(_, d)| d).unwrap_or_default());
     let step = RwSignal::new(Step::Destination);
     let sample = RwSignal::new(String::new());
     let touched = RwSignal::new(BTreeSet::new());
@@ -400,6 +433,7 @@ fn Wizard(stream: String, data_type: DataType, status: ConsoleStatus) -> impl In
     view! {
         <p class="context">
             "Stream " <strong>{stream_label}</strong> " · data type " <strong>{data_type.as_str()}</strong>
+            {cloned_from.map(|s| view! { " · a copy of " <strong>{s}</strong> })}
         </p>
         <nav aria-label="Wizard steps">
             <ol class="steps">
@@ -993,7 +1027,7 @@ fn ReviewStep(
 
 /// A block of text with a copy button.
 #[component]
-fn Snippet(title: &'static str, text: String) -> impl IntoView {
+pub fn Snippet(title: &'static str, text: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let to_copy = text.clone();
     let slug = title.to_lowercase().replace(' ', "-");

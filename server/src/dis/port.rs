@@ -1,7 +1,9 @@
 //! The DIS client as the `app` crate's [`DisPort`].
 
 use super::{Created, DisClient, DisError};
-use app::domain::dis::{DescribeStreamResponse, ListTasksResponse, StreamInfo, TaskDetails};
+use app::domain::dis::{
+    DescribeStreamResponse, ListTasksResponse, StreamInfo, TaskAction, TaskDetails,
+};
 use app::domain::{DumpTask, StreamName, TaskName};
 use app::ports::{BoxFuture, CreateOutcome, DisPort, UpstreamError, UpstreamKind};
 
@@ -60,6 +62,31 @@ impl DisPort for DisClient {
     ) -> BoxFuture<'a, Result<DescribeStreamResponse, UpstreamError>> {
         Box::pin(async move {
             DisClient::describe_stream(self, stream)
+                .await
+                .map_err(Into::into)
+        })
+    }
+
+    fn task_action<'a>(
+        &'a self,
+        stream: &'a StreamName,
+        action: TaskAction,
+        ids: &'a [String],
+    ) -> BoxFuture<'a, Result<(), UpstreamError>> {
+        Box::pin(async move {
+            DisClient::task_action(self, stream, action, ids)
+                .await
+                .map_err(Into::into)
+        })
+    }
+
+    fn delete_dump_task<'a>(
+        &'a self,
+        stream: &'a StreamName,
+        task: &'a TaskName,
+    ) -> BoxFuture<'a, Result<(), UpstreamError>> {
+        Box::pin(async move {
+            DisClient::delete_dump_task(self, stream, task)
                 .await
                 .map_err(Into::into)
         })

@@ -101,3 +101,9 @@ pub fn write_site_assets(root: &Path) {
         .unwrap();
     }
 }
+
+/// A rendered page's HTML without the empty `<!>` comments Leptos places between text nodes
+/// for hydration, so tests can look for `<h1>Overview</h1>`.
+pub async fn page_text(response: reqwest::Response) -> String {
+    response.text().await.unwrap().replace("<!>", "")
+}
