@@ -2,7 +2,8 @@
 //! provides as context. `app` never sees the DIS client itself, only this port.
 
 use crate::domain::dis::{
-    DescribeStreamResponse, ListTasksResponse, StreamInfo, TaskAction, TaskDetails,
+    DescribeStreamResponse, ListTasksResponse, PutRecordsRequest, PutRecordsResponse, StreamInfo,
+    TaskAction, TaskDetails,
 };
 use crate::domain::{DumpTask, StreamName, TaskName};
 use std::future::Future;
@@ -67,6 +68,11 @@ pub trait DisPort: Send + Sync {
         action: TaskAction,
         ids: &'a [String],
     ) -> BoxFuture<'a, Result<(), UpstreamError>>;
+
+    fn put_records<'a>(
+        &'a self,
+        request: &'a PutRecordsRequest,
+    ) -> BoxFuture<'a, Result<PutRecordsResponse, UpstreamError>>;
 
     fn delete_dump_task<'a>(
         &'a self,

@@ -2,7 +2,8 @@
 
 use super::{Created, DisClient, DisError};
 use app::domain::dis::{
-    DescribeStreamResponse, ListTasksResponse, StreamInfo, TaskAction, TaskDetails,
+    DescribeStreamResponse, ListTasksResponse, PutRecordsRequest, PutRecordsResponse, StreamInfo,
+    TaskAction, TaskDetails,
 };
 use app::domain::{DumpTask, StreamName, TaskName};
 use app::ports::{BoxFuture, CreateOutcome, DisPort, UpstreamError, UpstreamKind};
@@ -75,6 +76,17 @@ impl DisPort for DisClient {
     ) -> BoxFuture<'a, Result<(), UpstreamError>> {
         Box::pin(async move {
             DisClient::task_action(self, stream, action, ids)
+                .await
+                .map_err(Into::into)
+        })
+    }
+
+    fn put_records<'a>(
+        &'a self,
+        request: &'a PutRecordsRequest,
+    ) -> BoxFuture<'a, Result<PutRecordsResponse, UpstreamError>> {
+        Box::pin(async move {
+            DisClient::put_records(self, request)
                 .await
                 .map_err(Into::into)
         })
