@@ -34,6 +34,26 @@ impl ExportTarget {
             .then_some(self.region.as_str())
     }
 
+    /// The import and the expression that give the SDK its region: the SDK's own table for the
+    /// regions it knows, an explicit region id and endpoint otherwise.
+    fn region(&self, sdk: SdkRegionSyntax) -> (&'static str, String) {
+        match self.sdk_region() {
+            Some(r) => (
+                sdk.known_import,
+                format!("{}({})", sdk.known_call, quoted(r)),
+            ),
+            None => (
+                sdk.custom_import,
+                format!(
+                    "{}({}, {})",
+                    sdk.custom_call,
+                    quoted(&self.region),
+                    quoted(&self.endpoint)
+                ),
+            ),
+        }
+    }
+
     fn url(&self) -> String {
         format!(
             "{}/v2/{}/streams/{}/transfer-tasks",
@@ -43,6 +63,36 @@ impl ExportTarget {
         )
     }
 }
+
+/// How one SDK names regions.
+#[derive(Clone, Copy)]
+struct SdkRegionSyntax {
+    known_import: &'static str,
+    known_call: &'static str,
+    custom_import: &'static str,
+    custom_call: &'static str,
+}
+
+const PYTHON_REGIONS: SdkRegionSyntax = SdkRegionSyntax {
+    known_import: "from huaweicloudsdkdis.v2.region.dis_region import DisRegion",
+    known_call: "DisRegion.value_of",
+    custom_import: "from huaweicloudsdkcore.region.region import Region",
+    custom_call: "Region",
+};
+
+const JAVA_REGIONS: SdkRegionSyntax = SdkRegionSyntax {
+    known_import: "import com.huaweicloud.sdk.dis.v2.region.DisRegion;",
+    known_call: "DisRegion.valueOf",
+    custom_import: "import com.huaweicloud.sdk.core.region.Region;",
+    custom_call: "new Region",
+};
+
+const GO_REGIONS: SdkRegionSyntax = SdkRegionSyntax {
+    known_import: "region \"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/dis/v2/region\"",
+    known_call: "region.ValueOf",
+    custom_import: "\"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/region\"",
+    custom_call: "region.NewRegion",
+};
 
 /// A string literal valid in Java, Python and Go alike.
 fn quoted(s: &str) -> String {
@@ -101,19 +151,7 @@ fn size_note(task: &DumpTask, comment: &str) -> String {
 /// A Python program using `huaweicloudsdkdis`.
 pub fn python(task: &DumpTask, target: &ExportTarget) -> String {
     let d = task;
-    let region = match target.sdk_region() {
-        Some(r) => format!("DisRegion.value_of({})", quoted(r)),
-        None => format!(
-            "Region({}, {})",
-            quoted(&target.region),
-            quoted(&target.endpoint)
-        ),
-    };
-    let region_import = if target.sdk_region().is_some() {
-        "from huaweicloudsdkdis.v2.region.dis_region import DisRegion"
-    } else {
-        "from huaweicloudsdkcore.region.region import Region"
-    };
+    let (region_import, region) = target.region(PYTHON_REGIONS);
     let schema = match &d.processing_schema {
         Some(s) => {
             let fmt = s
@@ -201,19 +239,7 @@ pub fn python(task: &DumpTask, target: &ExportTarget) -> String {
 /// A Java program using `com.huaweicloud.sdk.dis.v2`.
 pub fn java(task: &DumpTask, target: &ExportTarget) -> String {
     let d = task;
-    let region = match target.sdk_region() {
-        Some(r) => format!("DisRegion.valueOf({})", quoted(r)),
-        None => format!(
-            "new Region({}, {})",
-            quoted(&target.region),
-            quoted(&target.endpoint)
-        ),
-    };
-    let region_import = if target.sdk_region().is_some() {
-        "import com.huaweicloud.sdk.dis.v2.region.DisRegion;"
-    } else {
-        "import com.huaweicloud.sdk.core.region.Region;"
-    };
+    let (region_import, region) = target.region(JAVA_REGIONS);
     let (schema, schema_arg) = match &d.processing_schema {
         Some(s) => {
             let fmt = s
@@ -333,20 +359,7 @@ fn go_partition_const(p: PartitionFormat) -> Option<&'static str> {
 /// A Go program using `huaweicloud-sdk-go-v3/services/dis/v2`.
 pub fn go(task: &DumpTask, target: &ExportTarget) -> String {
     let d = task;
-    let (region_import, region) = match target.sdk_region() {
-        Some(r) => (
-            "region \"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/dis/v2/region\"",
-            format!("region.ValueOf({})", quoted(r)),
-        ),
-        None => (
-            "\"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/region\"",
-            format!(
-                "region.NewRegion({}, {})",
-                quoted(&target.region),
-                quoted(&target.endpoint)
-            ),
-        ),
-    };
+    let (region_import, region) = target.region(GO_REGIONS);
     let consumer = match d.consumer_strategy.as_wire() {
         "TRIM_HORIZON" => "TRIM_HORIZON",
         _ => "LATEST",
