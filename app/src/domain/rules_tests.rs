@@ -274,6 +274,23 @@ fn timestamp_format_follows_the_timestamp_type() {
 }
 
 #[test]
+fn the_schema_parses_alone_with_the_same_rules() {
+    let mut d = TaskDraft {
+        use_processing_schema: true,
+        timestamp_name: "ts".into(),
+        timestamp_type: "Timestamp".into(),
+        timestamp_format: String::new(),
+        ..TaskDraft::default()
+    };
+    // The rest of the draft is invalid (no name, no bucket); the schema still parses.
+    let schema = ProcessingSchema::from_draft(&d).unwrap();
+    assert_eq!(schema.timestamp, RecordTime::Timestamp);
+    d.timestamp_type = "String".into();
+    let e = ProcessingSchema::from_draft(&d).unwrap_err();
+    assert!(e.has(Field::TimestampFormat) && e.len() == 1, "{e}");
+}
+
+#[test]
 fn the_wire_json_is_exact_and_explicit() {
     let mut d = valid();
     d.use_processing_schema = true;

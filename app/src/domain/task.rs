@@ -214,6 +214,23 @@ impl RecordTime {
     }
 }
 
+impl ProcessingSchema {
+    /// The schema part of a draft alone, with its field errors (the sample-record check needs
+    /// it while other steps still have problems).
+    pub fn from_draft(draft: &TaskDraft) -> Result<ProcessingSchema, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        match parse_processing_schema(
+            &draft.timestamp_name,
+            &draft.timestamp_type,
+            &draft.timestamp_format,
+            &mut errors,
+        ) {
+            Some(schema) if errors.is_empty() => Ok(schema),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// An OBS bucket name, checked against OBS's naming rules.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BucketName(String);

@@ -833,10 +833,7 @@ fn SchemaStep(
             return None;
         }
         Some(draft.with(|d| {
-            let schema = DumpTask::parse(d, DataType::Json)
-                .ok()
-                .and_then(|t| t.processing_schema)
-                .or_else(|| schema_only(d));
+            let schema = crate::domain::ProcessingSchema::from_draft(d).ok();
             match schema {
                 None => {
                     Err("Complete the timestamp field, type and format above first.".to_string())
@@ -948,26 +945,6 @@ fn timestamp_format_choices() -> Vec<Choice> {
         .iter()
         .map(|f| Choice::new(f.as_wire(), f.label()))
         .collect()
-}
-
-/// The processing schema alone, when the rest of the draft still has errors.
-fn schema_only(d: &TaskDraft) -> Option<crate::domain::ProcessingSchema> {
-    let probe = TaskDraft {
-        task_name: "probe".into(),
-        obs_bucket_path: "probe".into(),
-        agency_name: "probe".into(),
-        deliver_time_interval: "300".into(),
-        deliver_size_interval: String::new(),
-        consumer_strategy: "LATEST".into(),
-        file_prefix: String::new(),
-        partition_format: String::new(),
-        destination_file_type: "text".into(),
-        record_delimiter: "\n".into(),
-        ..d.clone()
-    };
-    DumpTask::parse(&probe, DataType::Json)
-        .ok()?
-        .processing_schema
 }
 
 #[component]
