@@ -7,7 +7,7 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const serverBin = path.resolve(__dirname, process.env.E2E_SERVER_BIN ?? '../target/release/server');
 const siteRoot = path.resolve(__dirname, '../target/site');
-const dataDir = path.resolve(__dirname, 'test-results-data');
+export const dataDir = path.resolve(__dirname, 'test-results-data');
 // The server's log goes to a file beside the report, so the test output stays readable.
 const serverLog = path.resolve(__dirname, 'test-results-server.log');
 // Tests drop fault files here; the embedded DIS backend reads and deletes them (see faults.rs).

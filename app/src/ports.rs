@@ -2,8 +2,8 @@
 //! provides as context. `app` never sees the DIS client itself, only this port.
 
 use crate::domain::dis::{
-    DescribeStreamResponse, ListTasksResponse, PutRecordsRequest, PutRecordsResponse, StreamInfo,
-    TaskAction, TaskDetails,
+    DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
+    PutRecordsResponse, StreamInfo, TaskAction, TaskDetails,
 };
 use crate::domain::{DumpTask, StreamName, TaskName};
 use std::future::Future;
@@ -44,6 +44,14 @@ pub enum UpstreamKind {
 pub trait DisPort: Send + Sync {
     /// Every stream, following DIS's pages.
     fn list_streams(&self) -> BoxFuture<'_, Result<Vec<StreamInfo>, UpstreamError>>;
+
+    /// One page of at most `limit` streams (1 to 100), starting after `after`, as DIS orders
+    /// them.
+    fn stream_page<'a>(
+        &'a self,
+        limit: u32,
+        after: Option<&'a StreamName>,
+    ) -> BoxFuture<'a, Result<ListStreamsResponse, UpstreamError>>;
 
     fn list_dump_tasks<'a>(
         &'a self,

@@ -1,4 +1,7 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { faultDir } from '../playwright.config';
 
 type Fixtures = {
   /** Console messages that a test expects (e.g. the 404 of a missing page); others fail it. */
@@ -32,4 +35,16 @@ export async function gotoHydrated(page: Page, path: string) {
   const response = await page.goto(path);
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   return response;
+}
+
+/** A task name no other test (or the other viewport's run) uses. */
+export function uniqueName(prefix: string, info: TestInfo) {
+  return `${prefix}-${info.project.name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+}
+
+/** Queues a fault in the embedded DIS for the calls that mention `needle` (written atomically). */
+export function injectFault(line: string) {
+  const tmp = path.join(faultDir, `.tmp-${process.pid}-${Math.random()}`);
+  fs.writeFileSync(tmp, line + '\n');
+  fs.renameSync(tmp, path.join(faultDir, `fault-${Date.now()}-${Math.random()}`));
 }

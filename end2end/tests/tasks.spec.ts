@@ -1,12 +1,11 @@
-import { test, expect, gotoHydrated } from './fixtures';
-import type { Page, TestInfo } from '@playwright/test';
-
-function uniqueName(prefix: string, info: TestInfo) {
-  return `${prefix}-${info.project.name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-}
+import { test, expect, gotoHydrated, injectFault, uniqueName } from './fixtures';
+import type { Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { dataDir } from '../playwright.config';
 
 /** Creates a text task through the wizard and lands on its page. */
-async function createTask(page: Page, stream: string, name: string, bucket: string) {
+async function createTask(page: Page, stream: string, name: string, bucket: string, interval?: number) {
   await gotoHydrated(page, `/streams/${stream}/add-task`);
   const heading = page.getByRole('heading', { level: 2, name: /^Step \d of 5/ });
   await page.getByLabel('Task name', { exact: true }).fill(name);
@@ -16,6 +15,9 @@ async function createTask(page: Page, stream: string, name: string, bucket: stri
   }
   await page.getByLabel('OBS bucket', { exact: true }).fill(bucket);
   await page.getByLabel('Directory prefix', { exact: true }).fill('cloned/prefix');
+  if (interval !== undefined) {
+    await page.getByLabel('Dump interval (seconds)', { exact: true }).fill(String(interval));
+  }
   for (const step of ['Timestamp schema', 'Review']) {
     await page.getByRole('button', { name: 'Next' }).click();
     await expect(heading).toContainText(step);
@@ -25,7 +27,9 @@ async function createTask(page: Page, stream: string, name: string, bucket: stri
 }
 
 // Each demo stream takes at most five tasks, and both viewports run at once: the tests spread
-// their tasks so no stream ever holds more than four.
+// their tasks so no stream ever holds more than four (demo-json-events: parquet and batch;
+// demo-csv-metrics: text and life; demo-blob-logs: duplicate and keyboard; demo-orders: refused
+// and dumped).
 test.describe('a task page', () => {
   // The wrong delete confirmation is refused with a 400, which the browser logs.
   test.use({ allowedConsoleErrors: [/status of 400/] });
@@ -92,4 +96,60 @@ test('tasks are paused and started together from the stream page, and test recor
   await records.getByLabel('Records').fill('one\ntwo\nthree');
   await records.getByRole('button', { name: 'Send records' }).click();
   await expect(records).toContainText('DIS accepted 3 record(s).');
+});
+
+test.describe('a DIS error on an action', () => {
+  test.use({ allowedConsoleErrors: [/status of 502/] });
+
+  test('is shown in plain words with its code and request id, and the task is left as it was', async ({ page }, info) => {
+    const name = uniqueName('refused', info);
+    await createTask(page, 'demo-orders', name, 'refused-bucket');
+    const badge = page.locator('.page-head .badge');
+    await expect(badge).toHaveText('RUNNING');
+    // DIS is asked to start or pause tasks by id: the fault is scoped to this task's id.
+    const id = (await page.locator('dt:text-is("Task ID") + dd').textContent())?.trim();
+    expect(id).toBeTruthy();
+    injectFault(`system_error 1 ${id}`);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('DIS reported an internal error');
+    await expect(alert).toContainText(/DIS\.5000; request id \S+/);
+    await expect(badge).toHaveText('RUNNING');
+    await expect(page.getByRole('button', { name: 'Pause' })).toBeEnabled();
+
+    // The next try goes through.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(badge).toHaveText('PAUSED');
+    await expect(alert).toHaveCount(0);
+  });
+});
+
+test('the task page shows the directory the backend wrote the test records to', async ({ page }, info) => {
+  // DIS dumps at most every 30 seconds: the test waits one interval out, polling the page.
+  test.setTimeout(120_000);
+  const name = uniqueName('dumped', info);
+  await createTask(page, 'demo-orders', name, 'dump-bucket', 30);
+  await expect(page.locator('dt:text-is("Last dump went to") + dd')).toHaveText('Nothing dumped yet.');
+
+  await gotoHydrated(page, '/streams/demo-orders');
+  const records = page.getByRole('region', { name: 'Send test records' });
+  const marker = `order ${name}`;
+  await records.getByLabel('Records').fill(`{"id": 1, "what": "${marker}"}\n{"id": 2, "what": "${marker}"}`);
+  await records.getByRole('button', { name: 'Send records' }).click();
+  await expect(records).toContainText('DIS accepted 2 record(s).');
+
+  await gotoHydrated(page, `/streams/demo-orders/tasks/${name}`);
+  const landed = page.locator('dt:text-is("Last dump went to") + dd code');
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(landed).toHaveText(/^dump-bucket\/cloned\/prefix\/\d{4}\/\d{2}\/\d{2}\/$/, { timeout: 1_000 });
+  }).toPass({ timeout: 90_000, intervals: [1_000] });
+
+  // The file is where the page says, and holds the records.
+  const dir = path.join(dataDir, 'dis', 'obs', ...(await landed.textContent())!.split('/').filter(Boolean));
+  const files = fs.readdirSync(dir).filter((f) => f.startsWith(`${name}_`));
+  expect(files).toHaveLength(1);
+  const contents = fs.readFileSync(path.join(dir, files[0]), 'utf8');
+  expect(contents).toContain(`"what": "${marker}"`);
+  expect(contents.split('\n')).toHaveLength(2);
 });

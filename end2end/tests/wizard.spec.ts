@@ -1,20 +1,5 @@
-import { test, expect, gotoHydrated } from './fixtures';
+import { test, expect, gotoHydrated, injectFault, uniqueName } from './fixtures';
 import type { Page, Locator, TestInfo } from '@playwright/test';
-import fs from 'node:fs';
-import path from 'node:path';
-import { faultDir } from '../playwright.config';
-
-/** A task name no other test (or the other viewport's run) uses. */
-function uniqueName(prefix: string, info: TestInfo) {
-  return `${prefix}-${info.project.name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-}
-
-/** Queues a fault in the embedded DIS for the calls that mention `needle` (written atomically). */
-function injectFault(line: string) {
-  const tmp = path.join(faultDir, `.tmp-${process.pid}-${Math.random()}`);
-  fs.writeFileSync(tmp, line + '\n');
-  fs.renameSync(tmp, path.join(faultDir, `fault-${Date.now()}-${Math.random()}`));
-}
 
 class Wizard {
   constructor(readonly page: Page, readonly info: TestInfo) {}

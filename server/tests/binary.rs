@@ -246,7 +246,7 @@ fn dis_backend_runs_alone_seeded_with_demo_streams() {
         line.starts_with("DIS backend listening on http://127.0.0.1:"),
         "{line}"
     );
-    // The seeded state is on disk: one stream of each data type.
+    // The seeded state is on disk: one stream of each data type, and a second JSON one.
     let state: serde_json::Value =
         serde_json::from_slice(&std::fs::read(data.path().join("state.json")).unwrap()).unwrap();
     let streams = state["streams"].as_object().unwrap();
@@ -255,7 +255,7 @@ fn dis_backend_runs_alone_seeded_with_demo_streams() {
         .map(|s| s["data_type"].as_str().unwrap())
         .collect();
     types.sort_unstable();
-    assert_eq!(types, vec!["BLOB", "CSV", "JSON"]);
+    assert_eq!(types, vec!["BLOB", "CSV", "JSON", "JSON"]);
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -108,7 +108,7 @@ async fn streams_list_page_and_describe() {
     let env = backend().await;
     let dis = signed(&env);
     let page = dis.list_streams(2, None).await.unwrap();
-    assert_eq!(page.total_number, 3);
+    assert_eq!(page.total_number, 4);
     assert_eq!(
         page.stream_names,
         vec!["demo-blob-logs", "demo-csv-metrics"]
@@ -118,9 +118,9 @@ async fn streams_list_page_and_describe() {
         .list_streams(2, Some(&stream("demo-csv-metrics")))
         .await
         .unwrap();
-    assert_eq!(rest.stream_names, vec!["demo-json-events"]);
+    assert_eq!(rest.stream_names, vec!["demo-json-events", "demo-orders"]);
     assert!(!rest.has_more_streams);
-    assert_eq!(dis.list_all_streams().await.unwrap().len(), 3);
+    assert_eq!(dis.list_all_streams().await.unwrap().len(), 4);
 
     let json = dis
         .describe_stream(&stream("demo-json-events"))
@@ -591,7 +591,7 @@ async fn records_are_dumped_into_files_and_state_survives_a_restart() {
         .unwrap();
     assert_eq!(again.partitions[0].last_transfer_offset, 4);
     assert_eq!(again.task_id, shown.task_id);
-    assert_eq!(dis.list_all_streams().await.unwrap().len(), 3);
+    assert_eq!(dis.list_all_streams().await.unwrap().len(), 4);
 }
 
 /// A redirect is reported, never followed: the signed request must not travel elsewhere.

@@ -9,8 +9,18 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StreamView {
     pub stream: DescribeStreamResponse,
-    pub tasks: Vec<TaskSummary>,
+    pub tasks: Vec<TaskRow>,
     pub quota: u64,
+}
+
+/// A task in a stream's list: DIS's list entry, with where it writes and how often from the
+/// task's own details (DIS's list leaves those out). `None` when the details could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub summary: TaskSummary,
+    /// `bucket/prefix`.
+    pub destination: Option<String>,
+    pub interval_seconds: Option<u32>,
 }
 
 #[server(endpoint = "list_streams")]
@@ -24,6 +34,123 @@ pub async fn list_streams() -> Result<Vec<StreamInfo>, AppError> {
     .map_err(super::ssr::with_status)
 }
 
+/// One page of the streams list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamPage {
+    pub streams: Vec<StreamInfo>,
+    /// Where the next page starts (DIS's `start_stream_name`), when there is one.
+    pub next: Option<String>,
+    /// Streams in the project, as DIS counts them.
+    pub total: u64,
+}
+
+/// Rows a streams page may ask for; DIS's own page limit.
+pub const STREAM_PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
+
+/// How many DIS pages one filtered page may read before it answers with what it found.
+#[cfg(feature = "ssr")]
+const FILTER_SCAN_PAGES: usize = 20;
+
+/// A page of streams, after `after`, of at most `limit` (1 to 100). With a `filter`, only names
+/// that contain it (ignoring case): the server reads DIS's pages until it has `limit` of them,
+/// so paging stays DIS's `start_stream_name` either way.
+#[server(endpoint = "list_stream_page")]
+pub async fn list_stream_page(
+    after: Option<String>,
+    limit: u32,
+    filter: String,
+) -> Result<StreamPage, AppError> {
+    async {
+        use super::ssr::{dis, upstream_error, Access};
+        use crate::domain::dis::MAX_STREAM_FILTER;
+        if !(1..=100).contains(&limit) {
+            return Err(AppError::Request(
+                "Ask for 1 to 100 streams a page.".to_owned(),
+            ));
+        }
+        if filter.chars().count() > MAX_STREAM_FILTER {
+            return Err(AppError::Request(format!(
+                "A filter is at most {MAX_STREAM_FILTER} characters: stream names are no longer."
+            )));
+        }
+        let mut after = match after.as_deref().filter(|a| !a.is_empty()) {
+            Some(a) => Some(crate::domain::StreamName::parse(a).map_err(AppError::BadName)?),
+            None => None,
+        };
+        let dis = dis(Access::Read)?;
+        let filter = filter.trim();
+        if filter.is_empty() {
+            let page = dis
+                .stream_page(limit, after.as_ref())
+                .await
+                .map_err(upstream_error)?;
+            let (total, more) = (page.total_number, page.has_more_streams);
+            let streams = page.into_infos();
+            let next = streams
+                .last()
+                .filter(|_| more)
+                .map(|s| s.stream_name.clone());
+            return Ok(StreamPage {
+                streams,
+                next,
+                total,
+            });
+        }
+        let mut found = Vec::new();
+        let mut total = 0;
+        for _ in 0..FILTER_SCAN_PAGES {
+            let page = dis
+                .stream_page(100, after.as_ref())
+                .await
+                .map_err(upstream_error)?;
+            total = page.total_number;
+            let mut more = page.has_more_streams;
+            let infos = page.into_infos();
+            let count = infos.len();
+            let mut last = None;
+            for (i, stream) in infos.into_iter().enumerate() {
+                last = Some(stream.stream_name.clone());
+                if stream.matches(filter) {
+                    found.push(stream);
+                    if found.len() == limit as usize {
+                        more |= i + 1 < count;
+                        break;
+                    }
+                }
+            }
+            // A name DIS returns that the allowlist refuses ends the walk rather than reaching
+            // a URL.
+            let next = last.and_then(|l| crate::domain::StreamName::parse(&l).ok());
+            match next {
+                Some(n) if more && found.len() < limit as usize && Some(&n) != after.as_ref() => {
+                    after = Some(n)
+                }
+                Some(n) if more => {
+                    return Ok(StreamPage {
+                        streams: found,
+                        next: Some(n.to_string()),
+                        total,
+                    })
+                }
+                _ => {
+                    return Ok(StreamPage {
+                        streams: found,
+                        next: None,
+                        total,
+                    })
+                }
+            }
+        }
+        Ok(StreamPage {
+            streams: found,
+            next: after.map(|a| a.to_string()),
+            total,
+        })
+    }
+    .await
+    .map_err(super::ssr::with_status)
+}
+
 #[server(endpoint = "get_stream")]
 pub async fn get_stream(stream: String) -> Result<StreamView, AppError> {
     async {
@@ -32,10 +159,45 @@ pub async fn get_stream(stream: String) -> Result<StreamView, AppError> {
         let dis = dis(Access::Read)?;
         let described = dis.describe_stream(&stream).await.map_err(upstream_error)?;
         let tasks = dis.list_dump_tasks(&stream).await.map_err(upstream_error)?;
+        let quota = tasks.quota;
+        // At most five tasks a stream: their details are read side by side.
+        let details = futures_util::future::join_all(tasks.tasks.iter().map(|t| {
+            let dis = dis.clone();
+            let stream = stream.clone();
+            let name = crate::domain::TaskName::parse(&t.task_name);
+            async move {
+                let name = name.ok()?;
+                match dis.show_dump_task(&stream, &name).await {
+                    Ok(d) => d.obs_destination_description,
+                    Err(e) => {
+                        // The row still shows what the list said; the log keeps why.
+                        tracing::warn!(task = %name, detail = %e.detail, "task details unreadable");
+                        None
+                    }
+                }
+            }
+        }))
+        .await;
+        let tasks = tasks
+            .tasks
+            .into_iter()
+            .zip(details)
+            .map(|(summary, d)| TaskRow {
+                summary,
+                destination: d.as_ref().map(|d| {
+                    crate::domain::preview::object_directory(
+                        d.obs_bucket_path.as_deref().unwrap_or(""),
+                        d.file_prefix.as_deref().unwrap_or(""),
+                        "",
+                    )
+                }),
+                interval_seconds: d.and_then(|d| d.deliver_time_interval),
+            })
+            .collect();
         Ok(StreamView {
             stream: described,
-            tasks: tasks.tasks,
-            quota: tasks.quota,
+            tasks,
+            quota,
         })
     }
     .await

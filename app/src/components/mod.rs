@@ -2,4 +2,5 @@
 
 pub mod browser;
 pub mod fields;
+pub mod time;
 pub mod toast;

@@ -110,12 +110,34 @@ impl DateTime {
         days * MS_PER_DAY + secs * 1000 - i64::from(zone.minutes()) * MS_PER_MINUTE
     }
 
+    /// `yyyy-MM-ddTHH:mm:ss`: with a `Z` after it, what an HTML `datetime` attribute takes.
+    pub fn to_iso_string(self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+
     /// `yyyy-MM-dd HH:mm`, the way the console shows a moment to an operator.
     pub fn to_minute_string(self) -> String {
         format!(
             "{:04}-{:02}-{:02} {:02}:{:02}",
             self.year, self.month, self.day, self.hour, self.minute
         )
+    }
+}
+
+/// How long ago `then_ms` was at `now_ms`, in the coarsest unit that fits: "just now",
+/// "5 min ago", "3 h ago", "2 days ago". A moment ahead of `now_ms` (clock skew between DIS and
+/// the browser) is "just now".
+pub fn relative(then_ms: i64, now_ms: i64) -> String {
+    let seconds = now_ms.saturating_sub(then_ms) / 1000;
+    match seconds {
+        ..=59 => "just now".to_owned(),
+        60..=3599 => format!("{} min ago", seconds / 60),
+        3600..=86_399 => format!("{} h ago", seconds / 3600),
+        86_400..=172_799 => "1 day ago".to_owned(),
+        _ => format!("{} days ago", seconds / 86_400),
     }
 }
 
@@ -215,6 +237,24 @@ impl fmt::Display for ZoneOffset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_times_use_the_coarsest_unit() {
+        let now = 1_700_000_000_000;
+        assert_eq!(relative(now + 5_000, now), "just now");
+        assert_eq!(relative(now - 59_999, now), "just now");
+        assert_eq!(relative(now - 60_000, now), "1 min ago");
+        assert_eq!(relative(now - 3_599_000, now), "59 min ago");
+        assert_eq!(relative(now - 3_600_000, now), "1 h ago");
+        assert_eq!(relative(now - 86_400_000, now), "1 day ago");
+        assert_eq!(relative(now - 10 * 86_400_000, now), "10 days ago");
+        assert_eq!(
+            relative(i64::MIN, now),
+            format!("{} days ago", i64::MAX / 1000 / 86_400)
+        );
+        let t = DateTime::from_epoch_ms(1_700_000_000_000, ZoneOffset::UTC);
+        assert_eq!(t.to_iso_string(), "2023-11-14T22:13:20");
+    }
 
     #[test]
     fn epoch_and_known_dates() {

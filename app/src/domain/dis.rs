@@ -15,6 +15,40 @@ pub struct ListStreamsResponse {
     pub stream_info_list: Vec<StreamInfo>,
 }
 
+impl ListStreamsResponse {
+    /// The page's streams. An older DIS answers with names only; those become entries with
+    /// just a name.
+    pub fn into_infos(self) -> Vec<StreamInfo> {
+        if self.stream_info_list.is_empty() {
+            self.stream_names
+                .into_iter()
+                .map(|stream_name| StreamInfo {
+                    stream_name,
+                    ..StreamInfo::default()
+                })
+                .collect()
+        } else {
+            self.stream_info_list
+        }
+    }
+}
+
+/// The longest filter the streams list takes: a stream name is at most 64 characters.
+pub const MAX_STREAM_FILTER: usize = 64;
+
+impl StreamInfo {
+    /// Whether the stream's name contains `filter`, ignoring case. `filter` is trimmed; an
+    /// empty one matches every stream.
+    pub fn matches(&self, filter: &str) -> bool {
+        let filter = filter.trim();
+        filter.is_empty()
+            || self
+                .stream_name
+                .to_lowercase()
+                .contains(&filter.to_lowercase())
+    }
+}
+
 /// A stream in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default)]
@@ -265,5 +299,19 @@ mod tests {
             serde_json::to_string(&r).unwrap(),
             r#"{"action":"stop","tasks":[{"id":"abc"}]}"#
         );
+    }
+
+    #[test]
+    fn a_page_of_names_only_becomes_entries_and_the_filter_ignores_case() {
+        let page: ListStreamsResponse = serde_json::from_str(
+            r#"{"stream_names":["Orders-EU","logs"],"has_more_streams":true}"#,
+        )
+        .unwrap();
+        let infos = page.into_infos();
+        assert_eq!(infos.len(), 2);
+        assert!(infos[0].matches("  orders "));
+        assert!(infos[0].matches(""));
+        assert!(!infos[1].matches("orders"));
+        assert!(infos[1].matches("OG"));
     }
 }

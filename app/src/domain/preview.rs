@@ -8,7 +8,7 @@
 
 use super::civil::{DateTime, ZoneOffset};
 use super::task::{
-    PartitionFormat, ProcessingSchema, RecordDelimiter, RecordTime, TimestampFormat,
+    DumpTask, PartitionFormat, ProcessingSchema, RecordDelimiter, RecordTime, TimestampFormat,
 };
 
 const MS_PER_MINUTE: i64 = 60_000;
@@ -137,6 +137,25 @@ fn preview_on(
 /// The label of the region's clock in previews.
 pub fn region_clock_label(zone: ZoneOffset) -> String {
     format!("{zone} (region time, assumed)")
+}
+
+/// The directory a task's dump at `dumped_at_ms` wrote to: its time directories are the dump's
+/// time on the region's clock. `None` before the first dump, and for a task with a processing
+/// schema, whose records each go to the directory of their own time.
+pub fn dump_directory(
+    task: &DumpTask,
+    dumped_at_ms: i64,
+    region_zone: ZoneOffset,
+) -> Option<String> {
+    if dumped_at_ms <= 0 || task.processing_schema.is_some() {
+        return None;
+    }
+    let time = DateTime::from_epoch_ms(dumped_at_ms, region_zone);
+    Some(object_directory(
+        task.obs_bucket_path.as_str(),
+        task.file_prefix.as_str(),
+        &task.partition_format.render(&time),
+    ))
 }
 
 /// The directory an instant's files go to, on the UTC clock and, when it differs, on the
@@ -379,6 +398,35 @@ mod tests {
 
     fn at(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime {
         DateTime::new(y, mo, d, h, mi, s).unwrap()
+    }
+
+    #[test]
+    fn a_dump_lands_in_the_directory_of_its_time_on_the_region_clock() {
+        use crate::domain::{DataType, TaskDraft};
+        let draft = TaskDraft {
+            task_name: "t".into(),
+            obs_bucket_path: "bucket".into(),
+            file_prefix: "logs/app".into(),
+            partition_format: "yyyy/MM/dd/HH".into(),
+            ..TaskDraft::default()
+        };
+        let task = DumpTask::parse(&draft, DataType::Json).unwrap();
+        // 2023-11-14 22:13:20 UTC is 06:13 on the 15th at UTC+8.
+        let at = 1_700_000_000_000;
+        assert_eq!(
+            dump_directory(&task, at, ZoneOffset::UTC_PLUS_8).as_deref(),
+            Some("bucket/logs/app/2023/11/15/06")
+        );
+        assert_eq!(dump_directory(&task, 0, ZoneOffset::UTC), None);
+        let with_schema = TaskDraft {
+            use_processing_schema: true,
+            timestamp_name: "ts".into(),
+            timestamp_type: "Timestamp".into(),
+            timestamp_format: String::new(),
+            ..draft
+        };
+        let task = DumpTask::parse(&with_schema, DataType::Json).unwrap();
+        assert_eq!(dump_directory(&task, at, ZoneOffset::UTC), None);
     }
 
     #[test]

@@ -1,30 +1,21 @@
 //! Streams, a stream with its dump tasks, and a dump task, as DIS reports them.
 
 use crate::api::status::{get_console_status, ConsoleStatus};
-use crate::api::streams::{get_dump_task, get_stream, list_streams, send_test_records};
+use crate::api::streams::{
+    get_dump_task, get_stream, list_stream_page, send_test_records, StreamPage, STREAM_PAGE_SIZES,
+};
 use crate::api::tasks::{delete_dump_task, set_task_state};
+use crate::components::time::Ago;
 use crate::components::toast::{use_toasts, ToastKind};
-use crate::domain::dis::{TaskAction, TaskDetails, TaskState};
+use crate::domain::dis::{TaskAction, TaskDetails, TaskState, MAX_STREAM_FILTER};
 use crate::domain::export::{self, ExportTarget};
-use crate::domain::preview::object_directory;
-use crate::domain::{DataType, DateTime, DumpTask, StreamName, ZoneOffset};
+use crate::domain::preview::{dump_directory, object_directory};
+use crate::domain::{DataType, DumpTask, StreamName, ZoneOffset};
 use crate::pages::wizard::Snippet;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
-
-/// `yyyy-MM-dd HH:mm UTC` for epoch milliseconds; a dash for none.
-fn when(ms: i64) -> String {
-    if ms <= 0 {
-        "—".into()
-    } else {
-        format!(
-            "{} UTC",
-            DateTime::from_epoch_ms(ms, ZoneOffset::UTC).to_minute_string()
-        )
-    }
-}
 
 #[component]
 fn StateBadge(state: TaskState) -> impl IntoView {
@@ -38,49 +29,182 @@ fn StateBadge(state: TaskState) -> impl IntoView {
     view! { <span class=class>{state.as_str()}</span> }
 }
 
-/// `/streams`.
+/// A streams-list URL: `/streams?after=…&limit=…&q=…`, leaving out what is at its default.
+fn streams_href(after: &str, limit: u32, filter: &str) -> String {
+    let limit = (limit != STREAM_PAGE_SIZES[0]).then(|| limit.to_string());
+    let query: Vec<String> = [
+        ("after", Some(after)),
+        ("limit", limit.as_deref()),
+        ("q", Some(filter)),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| value.filter(|v| !v.is_empty()).map(|v| (key, v)))
+    .map(|(key, value)| format!("{key}={}", query_escape(value)))
+    .collect();
+    if query.is_empty() {
+        "/streams".to_owned()
+    } else {
+        format!("/streams?{}", query.join("&"))
+    }
+}
+
+/// Percent-encodes all but RFC 3986's unreserved characters, so stream names stay readable.
+fn query_escape(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `/streams`: one page of DIS's streams at a time, filtered by name; the page, its size and
+/// the filter live in the URL, so a link shares them and the back button returns to them.
 #[component]
 pub fn Streams() -> impl IntoView {
-    let streams = Resource::new(|| (), |_| list_streams());
+    let query = use_query_map();
+    let after = move || query.with(|q| q.get("after").unwrap_or_default());
+    let limit = move || {
+        query.with(|q| {
+            q.get("limit")
+                .and_then(|l| l.parse::<u32>().ok())
+                .unwrap_or(STREAM_PAGE_SIZES[0])
+        })
+    };
+    let filter = move || query.with(|q| q.get("q").unwrap_or_default());
+    let version = RwSignal::new(0u32);
+    let page = Resource::new(
+        move || (after(), limit(), filter(), version.get()),
+        |(after, limit, filter, _)| {
+            list_stream_page((!after.is_empty()).then_some(after), limit, filter)
+        },
+    );
+    let typed = RwSignal::new(filter());
+    let navigate = use_navigate();
+    let replace = NavigateOptions {
+        replace: true,
+        scroll: false,
+        ..NavigateOptions::default()
+    };
+    let on_filter = {
+        let (navigate, replace) = (navigate.clone(), replace.clone());
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            typed.set(value.clone());
+            navigate(&streams_href("", limit(), value.trim()), replace.clone());
+        }
+    };
+    let on_limit = move |ev: leptos::ev::Event| {
+        let size = event_target_value(&ev)
+            .parse()
+            .unwrap_or(STREAM_PAGE_SIZES[0]);
+        navigate(&streams_href("", size, &filter()), replace.clone());
+    };
     view! {
         <Title text="Streams"/>
         <div class="page-head">
             <h1>"Streams"</h1>
             <a class="button primary" href="/add-task">"Add dump task"</a>
         </div>
-        <Suspense fallback=|| view! { <p aria-busy="true">"Loading streams…"</p> }>
+        <form class="toolbar" role="search" on:submit=|ev| ev.prevent_default()>
+            <div class="field">
+                <label for="stream-filter">"Filter by name"</label>
+                <input id="stream-filter" type="search" autocomplete="off" spellcheck="false"
+                    maxlength=MAX_STREAM_FILTER.to_string()
+                    prop:value=move || typed.get() on:input=on_filter/>
+            </div>
+            <div class="field">
+                <label for="stream-page-size">"Rows per page"</label>
+                <select id="stream-page-size" on:change=on_limit>
+                    {STREAM_PAGE_SIZES.into_iter().map(|n| view! {
+                        <option value=n.to_string() selected=move || limit() == n>{n}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </form>
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading streams…"</p> }>
             {move || Suspend::new(async move {
-                match streams.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"There are no streams."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table>
-                                <caption class="visually-hidden">"Streams"</caption>
-                                <thead><tr>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Data type"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col">"Partitions"</th>
-                                    <th scope="col">"Retention"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|s| view! {
-                                        <tr>
-                                            <td><a href=format!("/streams/{}", s.stream_name)>{s.stream_name.clone()}</a></td>
-                                            <td>{s.data_type}</td>
-                                            <td>{s.status}</td>
-                                            <td>{s.partition_count}</td>
-                                            <td>{format!("{} h", s.retention_period)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                let (after, limit, filter) = (after(), limit(), filter());
+                match page.await {
+                    Ok(p) => view! { <StreamTable p after limit filter/> }.into_any(),
+                    Err(e) => view! {
+                        <div role="alert" class="error banner">
+                            <p>{e.to_string()}</p>
+                            <button type="button" on:click=move |_| version.update(|v| *v += 1)>"Try again"</button>
                         </div>
                     }.into_any(),
-                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+#[component]
+fn StreamTable(p: StreamPage, after: String, limit: u32, filter: String) -> impl IntoView {
+    let first_page = (!after.is_empty()).then(|| streams_href("", limit, &filter));
+    let next_page = p.next.as_deref().map(|n| streams_href(n, limit, &filter));
+    let summary = if filter.is_empty() {
+        format!("{} stream(s) in this project.", p.total)
+    } else {
+        format!(
+            "{} stream(s) on this page contain “{}”.",
+            p.streams.len(),
+            filter
+        )
+    };
+    let empty = match (p.streams.is_empty(), filter.is_empty(), after.is_empty()) {
+        (false, ..) => None,
+        (true, false, _) => Some(format!("No stream name contains “{filter}”{}.", if after.is_empty() { "" } else { " after this point" })),
+        (true, true, false) => Some("There are no more streams.".to_owned()),
+        (true, true, true) => Some(
+            "This project has no streams yet. Streams are created in the DIS console or through its API; they appear here as soon as they exist.".to_owned(),
+        ),
+    };
+    let clear = (!filter.is_empty()).then(|| streams_href("", limit, ""));
+    view! {
+        <p class="muted" aria-live="polite">{summary}</p>
+        {match empty {
+            Some(text) => view! {
+                <div class="empty">
+                    <p>{text}</p>
+                    {clear.map(|href| view! { <a href=href>"Clear the filter"</a> })}
+                </div>
+            }.into_any(),
+            None => view! {
+                <div class="table-wrap">
+                    <table>
+                        <caption class="visually-hidden">"Streams"</caption>
+                        <thead><tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Data type"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Partitions"</th>
+                            <th scope="col">"Retention"</th>
+                            <th scope="col">"Created"</th>
+                        </tr></thead>
+                        <tbody>
+                            {p.streams.into_iter().map(|s| view! {
+                                <tr>
+                                    <td><a href=format!("/streams/{}", s.stream_name)>{s.stream_name.clone()}</a></td>
+                                    <td>{s.data_type}</td>
+                                    <td>{s.status}</td>
+                                    <td>{s.partition_count}</td>
+                                    <td>{format!("{} h", s.retention_period)}</td>
+                                    <td><Ago ms=s.create_time/></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any(),
+        }}
+        <nav class="pager" aria-label="Stream pages">
+            {first_page.map(|href| view! { <a class="button" href=href>"First page"</a> })}
+            {next_page.map(|href| view! { <a class="button" href=href>"Next page"</a> })}
+        </nav>
     }
 }
 
@@ -133,7 +257,8 @@ fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> imp
     let add = format!("/streams/{}/add-task", s.stream_name);
     let stream_name = s.stream_name.clone();
     let selected = RwSignal::new(std::collections::BTreeSet::<String>::new());
-    let busy = RwSignal::new(false);
+    // What is running, for the progress line; `None` when idle.
+    let busy = RwSignal::new(None::<&'static str>);
     let problem = RwSignal::new(None::<String>);
     let toasts = use_toasts();
     let batch = {
@@ -144,12 +269,16 @@ fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> imp
                 return;
             }
             let stream = stream.clone();
-            busy.set(true);
+            busy.set(Some(if action == TaskAction::Start {
+                "Starting the selected tasks…"
+            } else {
+                "Pausing the selected tasks…"
+            }));
             problem.set(None);
             leptos::task::spawn_local(async move {
                 let count = ids.len();
                 let result = set_task_state(stream, ids, action).await;
-                busy.set(false);
+                busy.set(None);
                 match result {
                     Ok(()) => {
                         let verb = if action == TaskAction::Start {
@@ -171,7 +300,7 @@ fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> imp
         move |_| batch(TaskAction::Start)
     };
     let pause_selected = move |_| batch(TaskAction::Stop);
-    let none_selected = move || selected.with(|s| s.is_empty()) || busy.get();
+    let none_selected = move || selected.with(|s| s.is_empty()) || busy.get().is_some();
     let tasks = v.tasks;
     view! {
         <div class="page-head">
@@ -189,6 +318,7 @@ fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> imp
         </dl>
         <h2>"Dump tasks"</h2>
         <p>{format!("{} of {} tasks used", tasks.len(), v.quota)}</p>
+        <p class="progress muted" aria-live="polite">{move || busy.get()}</p>
         {move || problem.get().map(|p| view! { <p role="alert" class="error banner">{p}</p> })}
         {if tasks.is_empty() {
             view! { <p class="empty">"This stream has no dump tasks yet."</p> }.into_any()
@@ -206,11 +336,13 @@ fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> imp
                             <th scope="col">"Name"</th>
                             <th scope="col">"State"</th>
                             <th scope="col">"Destination"</th>
+                            <th scope="col">"Interval"</th>
                             <th scope="col">"Last dump"</th>
                             <th scope="col">"Created"</th>
                         </tr></thead>
                         <tbody>
-                            {tasks.into_iter().map(|t| {
+                            {tasks.into_iter().map(|row| {
+                                let t = row.summary;
                                 let id = t.task_id.clone();
                                 let id_for_check = t.task_id.clone();
                                 view! {
@@ -231,9 +363,13 @@ fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> imp
                                         </td>
                                         <td><a href=format!("/streams/{}/tasks/{}", stream_name, t.task_name)>{t.task_name.clone()}</a></td>
                                         <td><StateBadge state=t.state/></td>
-                                        <td>{t.destination_type}</td>
-                                        <td>{when(t.last_transfer_timestamp)}</td>
-                                        <td>{when(t.create_time)}</td>
+                                        <td>{match row.destination {
+                                            Some(d) => view! { <code>{format!("{} → {d}/", t.destination_type)}</code> }.into_any(),
+                                            None => view! { <span>{t.destination_type}</span> }.into_any(),
+                                        }}</td>
+                                        <td>{row.interval_seconds.map(|n| format!("{n} s")).unwrap_or_else(|| "—".into())}</td>
+                                        <td><Ago ms=t.last_transfer_timestamp/></td>
+                                        <td><Ago ms=t.create_time/></td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -313,14 +449,14 @@ pub fn Task() -> impl IntoView {
     let status = Resource::new(|| (), |_| get_console_status());
     view! {
         <Title text=move || key().1/>
-        <Suspense fallback=|| view! { <p aria-busy="true">"Loading the dump task…"</p> }>
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading the dump task…"</p> }>
             {move || Suspend::new(async move {
                 match (data.await, status.await) {
                     (Ok(t), Ok(status)) => view! { <TaskDetailsView t status version/> }.into_any(),
                     (Err(e), _) | (_, Err(e)) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -336,7 +472,8 @@ fn TaskDetailsView(t: TaskDetails, status: ConsoleStatus, version: RwSignal<u32>
     let clone_href = format!("/streams/{}/add-task?clone={}", t.stream_name, t.task_name);
     let toasts = use_toasts();
     let navigate = use_navigate();
-    let busy = RwSignal::new(false);
+    // What is running, for the progress line; `None` when idle.
+    let busy = RwSignal::new(None::<&'static str>);
     let problem = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
@@ -349,11 +486,15 @@ fn TaskDetailsView(t: TaskDetails, status: ConsoleStatus, version: RwSignal<u32>
         let (stream, name, id) = (stream.clone(), name.clone(), id.clone());
         move |action: TaskAction| {
             let (stream, name, id) = (stream.clone(), name.clone(), id.clone());
-            busy.set(true);
+            busy.set(Some(if action == TaskAction::Start {
+                "Starting…"
+            } else {
+                "Pausing…"
+            }));
             problem.set(None);
             leptos::task::spawn_local(async move {
                 let result = set_task_state(stream, vec![id], action).await;
-                busy.set(false);
+                busy.set(None);
                 match result {
                     Ok(()) => {
                         let verb = if action == TaskAction::Start {
@@ -375,11 +516,11 @@ fn TaskDetailsView(t: TaskDetails, status: ConsoleStatus, version: RwSignal<u32>
             ev.prevent_default();
             let (stream, name, confirm) = (stream.clone(), name.clone(), typed.get_untracked());
             let navigate = navigate.clone();
-            busy.set(true);
+            busy.set(Some("Deleting…"));
             problem.set(None);
             leptos::task::spawn_local(async move {
                 let result = delete_dump_task(stream.clone(), name.clone(), confirm).await;
-                busy.set(false);
+                busy.set(None);
                 match result {
                     Ok(()) => {
                         toasts.push(ToastKind::Success, format!("Dump task {name} deleted."));
@@ -395,10 +536,25 @@ fn TaskDetailsView(t: TaskDetails, status: ConsoleStatus, version: RwSignal<u32>
         move |_| change(TaskAction::Start)
     };
     let pause = move |_| change(TaskAction::Stop);
-    let snippets = t
+    // DIS reports the descriptor; read it with the shared rules (the stream's data type does
+    // not matter for reading a task back).
+    let parsed = t
         .obs_destination_description
         .as_ref()
-        .and_then(|d| DumpTask::from_descriptor(d, DataType::Json).ok())
+        .and_then(|d| DumpTask::from_descriptor(d, DataType::Json).ok());
+    let zone = ZoneOffset::from_minutes(status.time_zone_minutes).unwrap_or(ZoneOffset::UTC);
+    let last_dump = match &parsed {
+        Some(task) if task.processing_schema.is_some() => Some(view! {
+            <span>"Each record goes to the directory of its own "<code>{task.processing_schema.as_ref().map(|s| s.timestamp_name.clone())}</code>" time."</span>
+        }.into_any()),
+        Some(task) => dump_directory(task, t.last_transfer_timestamp, zone).map(|dir| view! {
+            <code class="object-path">{format!("{dir}/")}</code>
+            <span class="hint">{format!(" (the dump's time on the {zone} clock)")}</span>
+        }.into_any()),
+        None => None,
+    }
+    .unwrap_or_else(|| view! { <span class="muted">"Nothing dumped yet."</span> }.into_any());
+    let snippets = parsed
         .zip(StreamName::parse(&t.stream_name).ok())
         .map(|(task, stream)| {
             let target = ExportTarget {
@@ -425,14 +581,16 @@ fn TaskDetailsView(t: TaskDetails, status: ConsoleStatus, version: RwSignal<u32>
         </div>
         <div class="actions" role="group" aria-label="Task actions">
             {(state != TaskState::Running).then(|| view! {
-                <button type="button" on:click=start.clone() disabled=move || busy.get()>"Start"</button>
+                <button type="button" on:click=start.clone() disabled=move || busy.get().is_some()>"Start"</button>
             })}
             {(state == TaskState::Running).then(|| view! {
-                <button type="button" on:click=pause.clone() disabled=move || busy.get()>"Pause"</button>
+                <button type="button" on:click=pause.clone() disabled=move || busy.get().is_some()>"Pause"</button>
             })}
             <a class="button" href=clone_href>"Clone"</a>
-            <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || busy.get()>"Delete"</button>
+            <button type="button" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
+            <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || busy.get().is_some()>"Delete"</button>
         </div>
+        <p class="progress muted" aria-live="polite">{move || busy.get()}</p>
         {move || problem.get().map(|p| view! { <p role="alert" class="error banner">{p}</p> })}
         <Show when=move || confirming.get()>
             <form class="card confirm" on:submit=delete.clone()>
@@ -442,18 +600,20 @@ fn TaskDetailsView(t: TaskDetails, status: ConsoleStatus, version: RwSignal<u32>
                         prop:value=move || typed.get()
                         on:input=move |ev| typed.set(event_target_value(&ev))/>
                 </div>
-                <button type="submit" class="danger" disabled=move || busy.get()>"Delete dump task"</button>
+                <button type="submit" class="danger" disabled=move || busy.get().is_some()>"Delete dump task"</button>
                 <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
             </form>
         </Show>
         <dl class="facts card">
+            <dt>"Task ID"</dt><dd><code>{t.task_id.clone()}</code></dd>
             <dt>"Writes to"</dt><dd><code class="object-path">{path}"/"</code></dd>
+            <dt>"Last dump went to"</dt><dd>{last_dump}</dd>
             <dt>"File type"</dt><dd>{d.destination_file_type.clone().unwrap_or_default()}</dd>
             <dt>"Dump interval"</dt><dd>{d.deliver_time_interval.map(|n| format!("{n} seconds")).unwrap_or_default()}</dd>
             <dt>"Start from"</dt><dd>{d.consumer_strategy.clone().unwrap_or_default()}</dd>
             <dt>"IAM agency"</dt><dd>{d.agency_name.clone().unwrap_or_default()}</dd>
-            <dt>"Last dump"</dt><dd>{when(t.last_transfer_timestamp)}</dd>
-            <dt>"Created"</dt><dd>{when(t.create_time)}</dd>
+            <dt>"Last dump"</dt><dd><Ago ms=t.last_transfer_timestamp/></dd>
+            <dt>"Created"</dt><dd><Ago ms=t.create_time/></dd>
         </dl>
         <h2>"Partitions"</h2>
         <div class="table-wrap">
@@ -473,7 +633,7 @@ fn TaskDetailsView(t: TaskDetails, status: ConsoleStatus, version: RwSignal<u32>
                             <td>{p.state}</td>
                             <td>{p.last_transfer_offset}</td>
                             <td>{p.discard}</td>
-                            <td>{when(p.last_transfer_timestamp)}</td>
+                            <td><Ago ms=p.last_transfer_timestamp/></td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -302,20 +302,11 @@ impl DisClient {
         let mut after: Option<StreamName> = None;
         loop {
             let page = self.list_streams(100, after.as_ref()).await?;
-            let mut infos = page.stream_info_list;
-            if infos.is_empty() {
-                infos = page
-                    .stream_names
-                    .iter()
-                    .map(|n| StreamInfo {
-                        stream_name: n.clone(),
-                        ..StreamInfo::default()
-                    })
-                    .collect();
-            }
+            let has_more = page.has_more_streams;
+            let infos = page.into_infos();
             let last = infos.last().map(|s| s.stream_name.clone());
             out.extend(infos);
-            match (page.has_more_streams, last) {
+            match (has_more, last) {
                 (true, Some(last)) => match StreamName::parse(&last) {
                     // A name DIS returns that the allowlist refuses ends the walk rather than
                     // reaching a URL.

@@ -2,8 +2,8 @@
 
 use super::{Created, DisClient, DisError};
 use app::domain::dis::{
-    DescribeStreamResponse, ListTasksResponse, PutRecordsRequest, PutRecordsResponse, StreamInfo,
-    TaskAction, TaskDetails,
+    DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
+    PutRecordsResponse, StreamInfo, TaskAction, TaskDetails,
 };
 use app::domain::{DumpTask, StreamName, TaskName};
 use app::ports::{BoxFuture, CreateOutcome, DisPort, UpstreamError, UpstreamKind};
@@ -32,6 +32,18 @@ impl From<DisError> for UpstreamError {
 impl DisPort for DisClient {
     fn list_streams(&self) -> BoxFuture<'_, Result<Vec<StreamInfo>, UpstreamError>> {
         Box::pin(async move { self.list_all_streams().await.map_err(Into::into) })
+    }
+
+    fn stream_page<'a>(
+        &'a self,
+        limit: u32,
+        after: Option<&'a StreamName>,
+    ) -> BoxFuture<'a, Result<ListStreamsResponse, UpstreamError>> {
+        Box::pin(async move {
+            DisClient::list_streams(self, limit, after)
+                .await
+                .map_err(Into::into)
+        })
     }
 
     fn list_dump_tasks<'a>(

@@ -188,12 +188,14 @@ pub async fn start(
     Ok(BackendHandle { shared, addr })
 }
 
-/// The demo streams of a new backend: one of each data type.
+/// The demo streams of a new backend: one of each data type, and a second JSON stream of
+/// orders.
 fn seed_demo(state: &mut State, now: i64) {
     for (name, data_type, partitions) in [
         ("demo-json-events", DataType::Json, 2),
         ("demo-blob-logs", DataType::Blob, 1),
         ("demo-csv-metrics", DataType::Csv, 1),
+        ("demo-orders", DataType::Json, 1),
     ] {
         let id = next_id(state, "stream");
         state.streams.insert(
@@ -301,7 +303,8 @@ async fn inject_faults(
     if let Some(dir) = &shared.config.fault_dir {
         shared.faults.load_dir(dir);
     }
-    let call = format!("{} {}", request.method(), request.uri().path());
+    // Method, path and query: a fault's needle may name any of them.
+    let call = format!("{} {}", request.method(), request.uri());
     let (request, body) = if shared.faults.any_scoped() {
         let (parts, body) = request.into_parts();
         let bytes = axum::body::to_bytes(body, 8 * 1024 * 1024)
