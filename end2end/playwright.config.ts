@@ -10,6 +10,11 @@ const siteRoot = path.resolve(__dirname, '../target/site');
 export const dataDir = path.resolve(__dirname, 'test-results-data');
 // The server's log goes to a file beside the report, so the test output stays readable.
 const serverLog = path.resolve(__dirname, 'test-results-server.log');
+// The first admin's password in the test console; the login setup uses it, and the secret scan
+// looks for it in everything the browser saw.
+export const adminPassword = 'e2e admin password 5f1c';
+// The browser state (session cookie) the login setup leaves for the other tests.
+export const adminState = path.join(dataDir, '..', 'test-results-auth', 'admin.json');
 // Tests drop fault files here; the embedded DIS backend reads and deletes them (see faults.rs).
 export const faultDir = path.join(dataDir, 'faults');
 
@@ -44,8 +49,18 @@ export default defineConfig({
     launchOptions: chromium,
   },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } },
-    { name: 'phone', use: { ...devices['Desktop Chrome'], viewport: { width: 390, height: 844 }, hasTouch: true } },
+    // Logs in through the login page once; the other projects start with that session.
+    { name: 'login', testMatch: /login\.setup\.ts/ },
+    {
+      name: 'desktop',
+      dependencies: ['login'],
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, storageState: adminState },
+    },
+    {
+      name: 'phone',
+      dependencies: ['login'],
+      use: { ...devices['Desktop Chrome'], viewport: { width: 390, height: 844 }, hasTouch: true, storageState: adminState },
+    },
   ],
   webServer: {
     command: `rm -rf '${dataDir}' && mkdir -p '${faultDir}' && exec '${serverBin}' > '${serverLog}' 2>&1`,
@@ -59,6 +74,7 @@ export default defineConfig({
       CONSOLE_DATA_DIR: dataDir,
       DIS_ENDPOINT: '',
       DIS_BACKEND_FAULT_DIR: faultDir,
+      CONSOLE_ADMIN_PASSWORD: adminPassword,
       RUST_LOG: 'info',
       LOG_FORMAT: 'text',
     },

@@ -40,6 +40,18 @@ pub enum AppError {
         request_id: String,
     },
 
+    /// No session, or one that has ended.
+    #[error("{0}")]
+    Unauthorized(String),
+
+    /// The operator's role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+
+    /// Too many failed logins; the operator must wait.
+    #[error("Too many failed logins. Try again in {retry_after_secs} seconds.")]
+    Throttled { retry_after_secs: u64 },
+
     /// DIS could not be asked, or did not answer usably.
     #[error("{reason} Quote request id {request_id} if you report it.")]
     Unavailable { reason: String, request_id: String },

@@ -67,6 +67,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(Toasts::new());
+    let me = components::session::provide_me();
+    let log_out = move |_| {
+        leptos::task::spawn_local(async move {
+            // Whatever the answer, the login page is where to go; a failed logout is logged on
+            // the server and the session's idle limit still ends it.
+            let _ = api::session::logout().await;
+            components::session::reload_to("/login");
+        });
+    };
 
     // Effects run only in the browser, after hydration has attached every handler.
     Effect::new(move |_| {
@@ -93,11 +102,30 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
             <header class="topbar">
                 <a class="brand" href="/">{PRODUCT_NAME}</a>
-                <nav class="mainnav" aria-label="Main">
-                    <A href="/streams">"Streams"</A>
-                    <A href="/add-task">"Add dump task"</A>
-                    <A href="/audit">"Audit"</A>
-                </nav>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        use api::access::Role;
+                        use components::session::allows;
+                        let who = me.0.await.ok().flatten();
+                        let role = who.as_ref().map(|m| m.role);
+                        view! {
+                            <nav class="mainnav" aria-label="Main">
+                                {who.is_some().then(|| view! { <A href="/streams">"Streams"</A> })}
+                                {allows(role, Role::Operator).then(|| view! { <A href="/add-task">"Add dump task"</A> })}
+                                {allows(role, Role::Admin).then(|| view! {
+                                    <A href="/audit">"Audit"</A>
+                                    <A href="/operators">"Operators"</A>
+                                })}
+                            </nav>
+                            {who.map(|m| view! {
+                                <div class="who">
+                                    <span>{m.name}" "<span class="muted">{format!("({})", m.role.as_str())}</span></span>
+                                    <button type="button" class="quiet" on:click=log_out>"Log out"</button>
+                                </div>
+                            })}
+                        }
+                    })}
+                </Transition>
             </header>
             <main id="main" class="page" tabindex="-1" node_ref=main_ref>
                 <Routes fallback=pages::not_found::NotFound>
@@ -108,6 +136,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("streams/:stream/tasks/:task") view=pages::streams::Task/>
                     <Route path=path!("add-task") view=pages::wizard::PickStream/>
                     <Route path=path!("audit") view=pages::audit::Audit/>
+                    <Route path=path!("operators") view=pages::operators::Operators/>
+                    <Route path=path!("login") view=pages::login::Login/>
                 </Routes>
             </main>
             <ToastRegion/>

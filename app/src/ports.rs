@@ -106,3 +106,74 @@ pub enum CreateOutcome {
 /// The port as context: `use_context::<Dis>()`.
 #[derive(Clone)]
 pub struct Dis(pub Arc<dyn DisPort>);
+
+/// How a login attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginOutcome {
+    /// The name and password match an enabled operator.
+    Accepted { id: i64, me: crate::api::access::Me },
+    /// Wrong name, wrong password or a disabled operator: the caller cannot tell which.
+    Refused,
+    /// Too many failures for this client or this name; try again after this many seconds.
+    Throttled { retry_after_secs: u64 },
+}
+
+/// A fault in the console's own store. The detail is for the server log only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+/// A change to an operator, from the admin page.
+#[derive(Debug, Clone)]
+pub enum OperatorChange {
+    Add {
+        name: String,
+        role: crate::api::access::Role,
+        password: secrecy::SecretString,
+    },
+    SetRole(crate::api::access::Role),
+    SetPassword(secrecy::SecretString),
+    SetDisabled(bool),
+}
+
+/// Operators, their logins and the audit log, which the server keeps in its database.
+pub trait Accounts: Send + Sync {
+    /// Checks a login, counting failures per `client` and per name.
+    fn login<'a>(
+        &'a self,
+        name: &'a str,
+        password: &'a secrecy::SecretString,
+        client: &'a str,
+    ) -> BoxFuture<'a, Result<LoginOutcome, StoreError>>;
+
+    /// The operator with this id, if they exist and are enabled.
+    fn operator(
+        &self,
+        id: i64,
+    ) -> BoxFuture<'_, Result<Option<crate::api::access::Me>, StoreError>>;
+
+    fn operators(&self)
+        -> BoxFuture<'_, Result<Vec<crate::api::access::OperatorInfo>, StoreError>>;
+
+    /// Applies `change` to the operator `name`. `Err(Ok(message))` when the change is refused
+    /// (an unknown name, a taken one, the last enabled admin).
+    fn change_operator<'a>(
+        &'a self,
+        name: &'a str,
+        change: OperatorChange,
+    ) -> BoxFuture<'a, Result<Result<(), String>, StoreError>>;
+
+    fn record(
+        &self,
+        entry: crate::api::access::AuditEntry,
+    ) -> BoxFuture<'_, Result<(), StoreError>>;
+
+    fn audit<'a>(
+        &'a self,
+        filter: &'a crate::api::access::AuditFilter,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<Vec<crate::api::access::AuditEntry>, StoreError>>;
+}
+
+/// The accounts store as context.
+#[derive(Clone)]
+pub struct AccountsPort(pub Arc<dyn Accounts>);

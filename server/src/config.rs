@@ -32,6 +32,17 @@ pub struct Config {
     /// `DIS_BACKEND_FAULT_DIR`: a folder the embedded backend reads fault files from (browser
     /// tests; see `dis_backend::faults`).
     pub backend_fault_dir: Option<PathBuf>,
+    /// `CONSOLE_ADMIN_PASSWORD`: the password of the `admin` operator created at the first
+    /// start; without it one is generated and printed once.
+    pub admin_password: Option<SecretString>,
+    /// `CONSOLE_PUBLIC_URL`: the address operators open, when a TLS-terminating proxy serves
+    /// the console. Its scheme decides `Secure` cookies and HSTS; its origin is the only one
+    /// state-changing requests may come from.
+    pub public_url: Option<url::Url>,
+    /// `CONSOLE_SESSION_IDLE_MINUTES` (default 30): a session ends after this long unused.
+    pub session_idle: std::time::Duration,
+    /// `CONSOLE_SESSION_MAX_HOURS` (default 12): a session ends this long after its login.
+    pub session_max: std::time::Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,7 +191,25 @@ impl Config {
             dis,
             time_zone,
             backend_fault_dir: get("DIS_BACKEND_FAULT_DIR")?.map(PathBuf::from),
+            admin_password: get("CONSOLE_ADMIN_PASSWORD")?.map(SecretString::from),
+            public_url: match get("CONSOLE_PUBLIC_URL")? {
+                None => None,
+                Some(v) => Some(parse_public_url(&v)?),
+            },
+            session_idle: std::time::Duration::from_secs(
+                60 * positive(&get, "CONSOLE_SESSION_IDLE_MINUTES", 30, 24 * 60)?,
+            ),
+            session_max: std::time::Duration::from_secs(
+                3600 * positive(&get, "CONSOLE_SESSION_MAX_HOURS", 12, 24 * 30)?,
+            ),
         })
+    }
+
+    /// Whether operators reach the console over https.
+    pub fn https(&self) -> bool {
+        self.public_url
+            .as_ref()
+            .is_some_and(|u| u.scheme() == "https")
     }
 
     /// What the overview page may show about this configuration: never a credential.
@@ -308,6 +337,49 @@ fn parse_access_key(v: String) -> Result<SecretString, String> {
         Ok(SecretString::from(v))
     } else {
         Err("expected an access key id of 1 to 128 letters and digits".into())
+    }
+}
+
+/// A whole number from 1 to `max`, or `default` when unset.
+fn positive(
+    get: &impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+    var: &'static str,
+    default: u64,
+    max: u64,
+) -> Result<u64, ConfigError> {
+    match get(var)? {
+        None => Ok(default),
+        Some(v) => match v.parse::<u64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(error(
+                var,
+                format!("expected a whole number from 1 to {max}, got {v:?}"),
+            )),
+        },
+    }
+}
+
+/// `http(s)://host[:port]`, nothing after the origin but an optional `/`.
+fn parse_public_url(v: &str) -> Result<url::Url, ConfigError> {
+    let url = url::Url::parse(v).map_err(|e| {
+        error(
+            "CONSOLE_PUBLIC_URL",
+            format!("not a URL ({e}); use e.g. https://dis-console.example.com"),
+        )
+    })?;
+    let plain = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some()
+        && url.path() == "/"
+        && url.query().is_none()
+        && url.username().is_empty()
+        && url.password().is_none();
+    if plain {
+        Ok(url)
+    } else {
+        Err(error(
+            "CONSOLE_PUBLIC_URL",
+            "use the console's origin only, e.g. https://dis-console.example.com",
+        ))
     }
 }
 

@@ -1,11 +1,13 @@
 //! The console's server: typed configuration, telemetry, the axum router around the Leptos app,
 //! readiness, and graceful shutdown. `main.rs` only parses the command line and wires these.
 
+pub mod accounts;
 pub mod config;
 pub mod connect;
 pub mod dis;
 pub mod dis_backend;
 pub mod readiness;
+pub mod security;
 pub mod telemetry;
 pub mod web;
 

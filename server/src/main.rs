@@ -22,6 +22,12 @@ enum Command {
     Serve,
     /// Run the embedded DIS-compatible backend alone. Credentials come from DIS_AK, DIS_SK and
     /// DIS_PROJECT_ID; a new data directory is seeded with demo streams.
+    /// Manage operators in CONSOLE_DATA_DIR's database. A password is read from
+    /// CONSOLE_USER_PASSWORD, or else from the first line of standard input.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     DisBackend {
         /// Address to listen on, such as 127.0.0.1:4000.
         #[arg(long)]
@@ -32,6 +38,27 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add an operator.
+    Add {
+        name: String,
+        /// viewer, operator or admin.
+        #[arg(long, default_value = "operator")]
+        role: String,
+    },
+    /// Set an operator's password.
+    Passwd { name: String },
+    /// Set an operator's role.
+    Role { name: String, role: String },
+    /// Stop an operator from logging in (their sessions end at their next request).
+    Disable { name: String },
+    /// Let a disabled operator log in again.
+    Enable { name: String },
+    /// List the operators.
+    List,
+}
+
 /// Exit status for a configuration or start-up problem the operator must fix.
 const EXIT_CONFIG: u8 = 2;
 
@@ -39,8 +66,153 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(),
+        Command::User { action } => user(action),
         Command::DisBackend { listen, data } => dis_backend_alone(listen, data),
     }
+}
+
+fn new_password() -> Result<SecretString, String> {
+    let text = match std::env::var("CONSOLE_USER_PASSWORD") {
+        Ok(v) if !v.is_empty() => v,
+        _ => {
+            eprintln!("Password (12 to 128 characters), then Enter:");
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read the password: {e}"))?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    app::api::access::check_new_password(&text)?;
+    Ok(SecretString::from(text))
+}
+
+fn user(action: UserAction) -> ExitCode {
+    use app::api::access::{parse_operator_name, Role};
+    use app::ports::{Accounts, OperatorChange};
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    let runtime = match runtime() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    runtime.block_on(async move {
+        let opened = match server::accounts::open_all(
+            &config.data_dir,
+            config.admin_password.as_ref(),
+        )
+        .await
+        {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!(
+                    "cannot open the console's database in {}: {}",
+                    config.data_dir.display(),
+                    e.0
+                );
+                return ExitCode::FAILURE;
+            }
+        };
+        let store = opened.store;
+        let change = |name: &str| parse_operator_name(name);
+        let outcome: Result<(String, String, OperatorChange), String> = (|| match action {
+            UserAction::List => Err(String::new()),
+            UserAction::Add { name, role } => {
+                let name = change(&name)?;
+                let role = Role::parse(&role)?;
+                Ok((
+                    name.clone(),
+                    "add operator".into(),
+                    OperatorChange::Add {
+                        name,
+                        role,
+                        password: new_password()?,
+                    },
+                ))
+            }
+            UserAction::Passwd { name } => Ok((
+                change(&name)?,
+                "set password".into(),
+                OperatorChange::SetPassword(new_password()?),
+            )),
+            UserAction::Role { name, role } => Ok((
+                change(&name)?,
+                "change role".into(),
+                OperatorChange::SetRole(Role::parse(&role)?),
+            )),
+            UserAction::Disable { name } => Ok((
+                change(&name)?,
+                "disable operator".into(),
+                OperatorChange::SetDisabled(true),
+            )),
+            UserAction::Enable { name } => Ok((
+                change(&name)?,
+                "enable operator".into(),
+                OperatorChange::SetDisabled(false),
+            )),
+        })();
+        match outcome {
+            Err(why) if why.is_empty() => match store.operators().await {
+                Ok(list) => {
+                    for o in list {
+                        println!(
+                            "{}\t{}\t{}",
+                            o.name,
+                            o.role.as_str(),
+                            if o.disabled { "disabled" } else { "enabled" }
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cannot list operators: {}", e.0);
+                    ExitCode::FAILURE
+                }
+            },
+            Err(why) => {
+                eprintln!("{why}");
+                ExitCode::from(EXIT_CONFIG)
+            }
+            Ok((name, action, change)) => {
+                let done = store.change_operator(&name, change).await;
+                let outcome = match &done {
+                    Ok(Ok(())) => "ok",
+                    Ok(Err(_)) => "refused",
+                    Err(_) => "failed",
+                };
+                let _ = store
+                    .record(app::api::access::AuditEntry {
+                        at_ms: server::dis_backend_now(),
+                        operator: "command line".into(),
+                        action: action.clone(),
+                        target: name.clone(),
+                        outcome: outcome.into(),
+                        dis_code: None,
+                        request_id: "command line".into(),
+                    })
+                    .await;
+                match done {
+                    Ok(Ok(())) => {
+                        println!("{action}: {name}: done");
+                        ExitCode::SUCCESS
+                    }
+                    Ok(Err(why)) => {
+                        eprintln!("{why}");
+                        ExitCode::from(EXIT_CONFIG)
+                    }
+                    Err(e) => {
+                        eprintln!("cannot change the operator: {}", e.0);
+                        ExitCode::FAILURE
+                    }
+                }
+            }
+        }
+    })
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
@@ -162,10 +334,46 @@ async fn run(config: Config) -> ExitCode {
         }
     };
 
-    let url = format!("http://{addr}");
+    let accounts = match server::accounts::open_all(
+        &config.data_dir,
+        config.admin_password.as_ref(),
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!(
+                    "configuration error: CONSOLE_DATA_DIR: cannot open the console's database in {}: {}",
+                    config.data_dir.display(),
+                    e.0
+                );
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+
+    let url = match &config.public_url {
+        Some(public) => public.to_string(),
+        None => format!("http://{addr}"),
+    };
     tracing::info!(%url, dis = ?config.status().dis, "console listening");
-    if config.log_format == server::config::LogFormat::Text {
-        println!("DIS Dump Console is listening: open {url}");
+    println!("DIS Dump Console is listening: open {url}");
+    // The generated password goes to stdout once, never to the log.
+    match &accounts.generated_admin_password {
+        Some(password) => {
+            use secrecy::ExposeSecret;
+            println!(
+                "First start: log in as admin with password {} (shown only this once; change it \
+                 under Operators, or with `server user passwd admin`).",
+                password.expose_secret()
+            );
+        }
+        None if config.admin_password.is_some() => println!(
+            "Log in as admin with the password in CONSOLE_ADMIN_PASSWORD (used when the database \
+             had no operators), or as another operator."
+        ),
+        None => println!(
+            "Log in as an existing operator. To reset admin's password: `server user passwd admin`."
+        ),
     }
 
     let connection = match connect::connect(&config).await {
@@ -177,7 +385,7 @@ async fn run(config: Config) -> ExitCode {
     };
     // Keeps the embedded backend's handle alive as long as the console runs.
     let _backend = connection.backend;
-    let router = web::router(AppState::new(&config, connection.client));
+    let router = web::router(AppState::new(&config, connection.client, &accounts));
     let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
         web::shutdown_signal().await;

@@ -1,8 +1,11 @@
 //! The HTTP surface: the router around the Leptos app, health endpoints, request ids, request
 //! tracing, compression, and serving with graceful shutdown.
 
+use crate::accounts::Opened;
 use crate::dis::DisClient;
+use crate::security::{self, CspNonce, Envelope};
 use crate::{config::Config, readiness::Probe};
+use app::api::ssr::SessionLimits;
 use app::{api::status::ConsoleStatus, shell, App, OUTPUT_NAME, PKG_DIR};
 use axum::{
     body::Body,
@@ -13,7 +16,10 @@ use axum::{
     routing::get,
     Json, Router,
 };
-use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos::{
+    config::LeptosOptions,
+    prelude::{provide_context, use_context},
+};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{future::Future, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
@@ -23,6 +29,8 @@ use tower_http::{
     set_header::SetResponseHeaderLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
 use tracing::Level;
 
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -41,10 +49,13 @@ pub struct AppState {
     pub status: ConsoleStatus,
     pub probe: Arc<Probe>,
     pub dis: Arc<DisClient>,
+    pub envelope: Envelope,
+    pub sessions: SqliteStore,
+    pub session_idle: Duration,
 }
 
 impl AppState {
-    pub fn new(config: &Config, dis: Arc<DisClient>) -> Self {
+    pub fn new(config: &Config, dis: Arc<DisClient>, accounts: &Opened) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(config.site_root.to_string_lossy().as_ref())
@@ -68,6 +79,19 @@ impl AppState {
                 dis: Some(dis.clone()),
             }),
             dis,
+            envelope: Envelope {
+                accounts: accounts.store.clone(),
+                limits: SessionLimits {
+                    absolute_ms: config.session_max.as_millis() as i64,
+                },
+                origin: config
+                    .public_url
+                    .as_ref()
+                    .map(|u| u.origin().ascii_serialization()),
+                https: config.https(),
+            },
+            sessions: accounts.sessions.clone(),
+            session_idle: config.session_idle,
         }
     }
 
@@ -75,6 +99,14 @@ impl AppState {
     fn provide(&self) {
         provide_context(self.status.clone());
         provide_context(app::ports::Dis(self.dis.clone()));
+        provide_context(app::ports::AccountsPort(self.envelope.accounts.clone()));
+        provide_context(self.envelope.limits);
+        // The renderer puts this response's CSP nonce on its inline scripts.
+        let nonce = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+        if let Some(CspNonce(nonce)) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(nonce));
+        }
     }
 }
 
@@ -96,6 +128,22 @@ pub fn router(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
+    let env = state.envelope.clone();
+    let idle = tower_sessions::cookie::time::Duration::seconds(
+        state.session_idle.as_secs().min(i64::MAX as u64) as i64,
+    );
+    // `__Host-` binds the cookie to this exact origin, which only a secure cookie may claim.
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
+        .with_name(if env.https {
+            "__Host-dis-console"
+        } else {
+            "dis-console"
+        })
+        .with_secure(env.https)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -106,6 +154,19 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(middleware::from_fn(server_fn_statuses))
+        .layer(middleware::from_fn_with_state(
+            env.clone(),
+            security::api_access,
+        ))
+        .layer(middleware::from_fn_with_state(
+            env.clone(),
+            security::pages_need_login,
+        ))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            env.clone(),
+            security::same_origin,
+        ))
         // The bundle's file names do not change between releases: a browser must revalidate
         // (a cheap 304) rather than pair a cached old WASM with a new page, which would not
         // hydrate. Handlers that know better set their own Cache-Control.
@@ -114,6 +175,7 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-cache"),
         ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        .layer(middleware::from_fn_with_state(env, security::headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
@@ -207,9 +269,13 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer address is the login rate limit's client key.
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes at the first SIGINT or SIGTERM.

@@ -214,7 +214,14 @@ async fn shutdown_finishes_requests_in_flight_then_stops_accepting() {
     let data = tempfile::tempdir().unwrap();
     config.data_dir = data.path().into();
     let connection = server::connect::connect(&config).await.unwrap();
-    let router = slow.merge(web::router(AppState::new(&config, connection.client)));
+    let accounts = server::accounts::open_all(&config.data_dir, None)
+        .await
+        .unwrap();
+    let router = slow.merge(web::router(AppState::new(
+        &config,
+        connection.client,
+        &accounts,
+    )));
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

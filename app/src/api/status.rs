@@ -38,5 +38,10 @@ pub enum DisTargetSummary {
 
 #[server(endpoint = "console_status")]
 pub async fn get_console_status() -> Result<ConsoleStatus, AppError> {
-    super::ssr::provided::<ConsoleStatus>("ConsoleStatus")
+    async {
+        super::ssr::guard(super::access::Role::Viewer).await?;
+        super::ssr::provided::<ConsoleStatus>("ConsoleStatus")
+    }
+    .await
+    .map_err(super::ssr::with_status)
 }

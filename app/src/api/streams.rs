@@ -26,8 +26,8 @@ pub struct TaskRow {
 #[server(endpoint = "list_streams")]
 pub async fn list_streams() -> Result<Vec<StreamInfo>, AppError> {
     async {
-        use super::ssr::{dis, upstream_error, Access};
-        let dis = dis(Access::Read)?;
+        use super::ssr::{dis, upstream_error};
+        let (_, dis) = dis(crate::api::access::Role::Viewer).await?;
         dis.list_streams().await.map_err(upstream_error)
     }
     .await
@@ -61,7 +61,7 @@ pub async fn list_stream_page(
     filter: String,
 ) -> Result<StreamPage, AppError> {
     async {
-        use super::ssr::{dis, upstream_error, Access};
+        use super::ssr::{dis, upstream_error};
         use crate::domain::dis::MAX_STREAM_FILTER;
         if !(1..=100).contains(&limit) {
             return Err(AppError::Request(
@@ -77,7 +77,7 @@ pub async fn list_stream_page(
             Some(a) => Some(crate::domain::StreamName::parse(a).map_err(AppError::BadName)?),
             None => None,
         };
-        let dis = dis(Access::Read)?;
+        let (_, dis) = dis(crate::api::access::Role::Viewer).await?;
         let filter = filter.trim();
         if filter.is_empty() {
             let page = dis
@@ -154,9 +154,9 @@ pub async fn list_stream_page(
 #[server(endpoint = "get_stream")]
 pub async fn get_stream(stream: String) -> Result<StreamView, AppError> {
     async {
-        use super::ssr::{dis, upstream_error, Access};
+        use super::ssr::{dis, upstream_error};
         let stream = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
-        let dis = dis(Access::Read)?;
+        let (_, dis) = dis(crate::api::access::Role::Viewer).await?;
         let described = dis.describe_stream(&stream).await.map_err(upstream_error)?;
         let tasks = dis.list_dump_tasks(&stream).await.map_err(upstream_error)?;
         let quota = tasks.quota;
@@ -207,10 +207,10 @@ pub async fn get_stream(stream: String) -> Result<StreamView, AppError> {
 #[server(endpoint = "get_dump_task")]
 pub async fn get_dump_task(stream: String, task: String) -> Result<TaskDetails, AppError> {
     async {
-        use super::ssr::{dis, upstream_error, Access};
+        use super::ssr::{dis, upstream_error};
         let stream = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
         let task = crate::domain::TaskName::parse(&task).map_err(AppError::BadName)?;
-        let dis = dis(Access::Read)?;
+        let (_, dis) = dis(crate::api::access::Role::Viewer).await?;
         dis.show_dump_task(&stream, &task)
             .await
             .map_err(upstream_error)
@@ -228,13 +228,28 @@ pub const MAX_TEST_RECORDS: usize = 50;
 #[server(endpoint = "send_test_records")]
 pub async fn send_test_records(stream: String, lines: String) -> Result<u64, AppError> {
     async {
-        use super::ssr::{dis, upstream_error, Access};
+        let (me, dis) = super::ssr::dis(crate::api::access::Role::Operator).await?;
+        let result = put_test_records(dis, &stream, &lines).await;
+        super::ssr::audit(&me.name, "send test records", &stream, &result).await;
+        result
+    }
+    .await
+    .map_err(super::ssr::with_status)
+}
+
+#[cfg(feature = "ssr")]
+async fn put_test_records(
+    dis: std::sync::Arc<dyn crate::ports::DisPort>,
+    stream: &str,
+    lines: &str,
+) -> Result<u64, AppError> {
+    {
+        use super::ssr::upstream_error;
         use crate::domain::dis::{PutRecord, PutRecordsRequest};
         use base64::Engine;
-        let name = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
-        let dis = dis(Access::Change)?;
+        let name = crate::domain::StreamName::parse(stream).map_err(AppError::BadName)?;
         let described = dis.describe_stream(&name).await.map_err(upstream_error)?;
-        let mut records: Vec<String> = crate::domain::preview::sample_lines(&lines)
+        let mut records: Vec<String> = crate::domain::preview::sample_lines(lines)
             .into_iter()
             .map(str::to_string)
             .collect();
@@ -276,6 +291,4 @@ pub async fn send_test_records(stream: String, lines: String) -> Result<u64, App
         let answer = dis.put_records(&request).await.map_err(upstream_error)?;
         Ok(records.len() as u64 - answer.failed_record_count.min(records.len() as u64))
     }
-    .await
-    .map_err(super::ssr::with_status)
 }

@@ -19,16 +19,27 @@ pub struct TaskCreated {
 /// as DIS reports it; every field error comes back at once.
 #[server(endpoint = "create_dump_task")]
 pub async fn create_dump_task(stream: String, draft: TaskDraft) -> Result<TaskCreated, AppError> {
-    create(stream, draft).await.map_err(super::ssr::with_status)
+    async {
+        let (me, dis) = super::ssr::dis(crate::api::access::Role::Operator).await?;
+        let target = format!("{stream}/{}", draft.task_name.trim());
+        let result = create(dis, stream, draft).await;
+        super::ssr::audit(&me.name, "add task", &target, &result).await;
+        result
+    }
+    .await
+    .map_err(super::ssr::with_status)
 }
 
 #[cfg(feature = "ssr")]
-async fn create(stream: String, draft: TaskDraft) -> Result<TaskCreated, AppError> {
-    use super::ssr::{dis, request_id, upstream_error, Access};
+async fn create(
+    dis: std::sync::Arc<dyn crate::ports::DisPort>,
+    stream: String,
+    draft: TaskDraft,
+) -> Result<TaskCreated, AppError> {
+    use super::ssr::{request_id, upstream_error};
     use crate::domain::{DumpTask, StreamName};
 
     let stream = StreamName::parse(&stream).map_err(AppError::BadName)?;
-    let dis = dis(Access::Change)?;
     let described = dis.describe_stream(&stream).await.map_err(upstream_error)?;
     let task = DumpTask::parse(&draft, described.data_type())
         .map_err(|fields| AppError::Invalid { fields })?;
@@ -52,23 +63,33 @@ pub async fn set_task_state(
     action: crate::domain::dis::TaskAction,
 ) -> Result<(), AppError> {
     async {
-        use super::ssr::{dis, request_id, upstream_error, Access};
-        let stream = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
-        if task_ids.is_empty() || task_ids.len() > crate::domain::task::MAX_TASKS_PER_STREAM {
-            return Err(AppError::BadName("Choose one to five tasks.".into()));
+        use super::ssr::{audit, dis, request_id, upstream_error};
+        let (me, dis) = dis(crate::api::access::Role::Operator).await?;
+        let verb = match action {
+            crate::domain::dis::TaskAction::Start => "start tasks",
+            crate::domain::dis::TaskAction::Stop => "pause tasks",
+        };
+        let target = format!("{stream}: {}", task_ids.join(", "));
+        let result = async {
+            let stream = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
+            if task_ids.is_empty() || task_ids.len() > crate::domain::task::MAX_TASKS_PER_STREAM {
+                return Err(AppError::BadName("Choose one to five tasks.".into()));
+            }
+            // Ids travel in the request body, never in a URL; still, only plain ids are passed on.
+            if task_ids.iter().any(|id| {
+                id.is_empty() || id.len() > 128 || id.chars().any(|c| c.is_control() || c == '"')
+            }) {
+                return Err(AppError::BadName("A task id is not valid.".into()));
+            }
+            dis.task_action(&stream, action, &task_ids)
+                .await
+                .map_err(upstream_error)?;
+            tracing::info!(request_id = %request_id(), stream = %stream, ?action, count = task_ids.len(), "dump tasks changed");
+            Ok(())
         }
-        // Ids travel in the request body, never in a URL; still, only plain ids are passed on.
-        if task_ids.iter().any(|id| {
-            id.is_empty() || id.len() > 128 || id.chars().any(|c| c.is_control() || c == '"')
-        }) {
-            return Err(AppError::BadName("A task id is not valid.".into()));
-        }
-        let dis = dis(Access::Change)?;
-        dis.task_action(&stream, action, &task_ids)
-            .await
-            .map_err(upstream_error)?;
-        tracing::info!(request_id = %request_id(), stream = %stream, ?action, count = task_ids.len(), "dump tasks changed");
-        Ok(())
+        .await;
+        audit(&me.name, verb, &target, &result).await;
+        result
     }
     .await
     .map_err(super::ssr::with_status)
@@ -82,20 +103,26 @@ pub async fn delete_dump_task(
     confirm: String,
 ) -> Result<(), AppError> {
     async {
-        use super::ssr::{dis, request_id, upstream_error, Access};
-        let stream = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
-        let task = crate::domain::TaskName::parse(&task).map_err(AppError::BadName)?;
-        if confirm.trim() != task.as_str() {
-            return Err(AppError::BadName(format!(
-                "Type the task name, {task}, to confirm the deletion."
-            )));
+        use super::ssr::{audit, dis, request_id, upstream_error};
+        let (me, dis) = dis(crate::api::access::Role::Admin).await?;
+        let target = format!("{stream}/{task}");
+        let result = async {
+            let stream = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
+            let task = crate::domain::TaskName::parse(&task).map_err(AppError::BadName)?;
+            if confirm.trim() != task.as_str() {
+                return Err(AppError::BadName(format!(
+                    "Type the task name, {task}, to confirm the deletion."
+                )));
+            }
+            dis.delete_dump_task(&stream, &task)
+                .await
+                .map_err(upstream_error)?;
+            tracing::info!(request_id = %request_id(), stream = %stream, task = %task, "dump task deleted");
+            Ok(())
         }
-        let dis = dis(Access::Change)?;
-        dis.delete_dump_task(&stream, &task)
-            .await
-            .map_err(upstream_error)?;
-        tracing::info!(request_id = %request_id(), stream = %stream, task = %task, "dump task deleted");
-        Ok(())
+        .await;
+        audit(&me.name, "delete task", &target, &result).await;
+        result
     }
     .await
     .map_err(super::ssr::with_status)

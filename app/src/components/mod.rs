@@ -2,5 +2,6 @@
 
 pub mod browser;
 pub mod fields;
+pub mod session;
 pub mod time;
 pub mod toast;

@@ -1,12 +1,162 @@
+//! `/audit`: every login, change and test send, newest first, for admins.
+
+use crate::api::access::{AuditFilter, AUDIT_PAGE};
+use crate::api::admin::list_audit;
+use crate::components::time::Ago;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
-/// The audit log page. The log itself needs operator accounts, which this version does not have.
+/// The actions the log records, for the filter.
+const ACTIONS: [&str; 13] = [
+    "login",
+    "logout",
+    "add task",
+    "start tasks",
+    "pause tasks",
+    "delete task",
+    "send test records",
+    "add operator",
+    "change role",
+    "set password",
+    "disable operator",
+    "enable operator",
+    "",
+];
+
+fn audit_href(f: &AuditFilter) -> String {
+    let mut query = leptos_router::params::ParamsMap::new();
+    for (key, value) in [
+        ("operator", &f.operator),
+        ("action", &f.action),
+        ("outcome", &f.outcome),
+    ] {
+        if !value.is_empty() {
+            query.insert(key, value.clone());
+        }
+    }
+    if f.before_ms > 0 {
+        query.insert("before", f.before_ms.to_string());
+    }
+    format!("/audit{}", query.to_query_string())
+}
+
 #[component]
 pub fn Audit() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| AuditFilter {
+            operator: q.get("operator").unwrap_or_default(),
+            action: q.get("action").unwrap_or_default(),
+            outcome: q.get("outcome").unwrap_or_default(),
+            before_ms: q.get("before").and_then(|b| b.parse().ok()).unwrap_or(0),
+        })
+    };
+    let lines = Resource::new(filter, list_audit);
+    let navigate = use_navigate();
+    let set = move |edit: &dyn Fn(&mut AuditFilter)| {
+        let mut f = filter();
+        edit(&mut f);
+        f.before_ms = 0;
+        navigate(
+            &audit_href(&f),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let set_operator = {
+        let set = set.clone();
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            set(&|f| f.operator = v.trim().to_owned())
+        }
+    };
+    let set_action = {
+        let set = set.clone();
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            set(&|f| f.action = v.clone())
+        }
+    };
+    let set_outcome = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        set(&|f| f.outcome = v.clone())
+    };
     view! {
         <Title text="Audit"/>
         <h1>"Audit"</h1>
-        <p class="empty">"The audit log is not available in this version of the console."</p>
+        <form class="toolbar" role="search" on:submit=|ev| ev.prevent_default()>
+            <div class="field">
+                <label for="audit-operator">"Operator"</label>
+                <input id="audit-operator" type="search" autocomplete="off" maxlength="64"
+                    prop:value=move || filter().operator on:change=set_operator/>
+            </div>
+            <div class="field">
+                <label for="audit-action">"Action"</label>
+                <select id="audit-action" on:change=set_action>
+                    {ACTIONS.into_iter().rev().map(|a| view! {
+                        <option value=a selected=move || filter().action == a>{if a.is_empty() { "Any" } else { a }}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="audit-outcome">"Outcome"</label>
+                <select id="audit-outcome" on:change=set_outcome>
+                    {["", "ok", "refused", "failed", "throttled"].into_iter().map(|o| view! {
+                        <option value=o selected=move || filter().outcome == o>{if o.is_empty() { "Any" } else { o }}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </form>
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading the audit log…"</p> }>
+            {move || Suspend::new(async move {
+                let f = filter();
+                match lines.await {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"No audit lines match."</p> }.into_any(),
+                    Ok(list) => {
+                        let older = (list.len() as u32 == AUDIT_PAGE).then(|| {
+                            audit_href(&AuditFilter { before_ms: list.last().map(|l| l.at_ms).unwrap_or(0), ..f.clone() })
+                        });
+                        view! {
+                            <div class="table-wrap">
+                                <table>
+                                    <caption class="visually-hidden">"Audit log"</caption>
+                                    <thead><tr>
+                                        <th scope="col">"When"</th>
+                                        <th scope="col">"Operator"</th>
+                                        <th scope="col">"Action"</th>
+                                        <th scope="col">"Target"</th>
+                                        <th scope="col">"Outcome"</th>
+                                        <th scope="col">"DIS code"</th>
+                                        <th scope="col">"Request id"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|l| view! {
+                                            <tr>
+                                                <td><Ago ms=l.at_ms/></td>
+                                                <td>{l.operator}</td>
+                                                <td>{l.action}</td>
+                                                <td>{l.target}</td>
+                                                <td>{l.outcome}</td>
+                                                <td>{l.dis_code.unwrap_or_default()}</td>
+                                                <td><code>{l.request_id}</code></td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <nav class="pager" aria-label="Audit pages">
+                                {older.map(|href| view! { <a class="button" href=href>"Older lines"</a> })}
+                            </nav>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }

@@ -1,7 +1,9 @@
 //! One module per page.
 
 pub mod audit;
+pub mod login;
 pub mod not_found;
+pub mod operators;
 pub mod overview;
 pub mod streams;
 pub mod wizard;

@@ -1,10 +1,12 @@
 //! Streams, a stream with its dump tasks, and a dump task, as DIS reports them.
 
+use crate::api::access::Role;
 use crate::api::status::{get_console_status, ConsoleStatus};
 use crate::api::streams::{
     get_dump_task, get_stream, list_stream_page, send_test_records, StreamPage, STREAM_PAGE_SIZES,
 };
 use crate::api::tasks::{delete_dump_task, set_task_state};
+use crate::components::session::{allows, my_role};
 use crate::components::time::Ago;
 use crate::components::toast::{use_toasts, ToastKind};
 use crate::domain::dis::{TaskAction, TaskDetails, TaskState, MAX_STREAM_FILTER};
@@ -107,7 +109,12 @@ pub fn Streams() -> impl IntoView {
         <Title text="Streams"/>
         <div class="page-head">
             <h1>"Streams"</h1>
-            <a class="button primary" href="/add-task">"Add dump task"</a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    allows(my_role().await, Role::Operator)
+                        .then(|| view! { <a class="button primary" href="/add-task">"Add dump task"</a> })
+                })}
+            </Transition>
         </div>
         <form class="toolbar" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field">
@@ -243,7 +250,10 @@ pub fn Stream() -> impl IntoView {
         <Transition fallback=|| view! { <p aria-busy="true">"Loading the stream…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! { <StreamView v version/> }.into_any(),
+                    Ok(v) => {
+                        let role = my_role().await;
+                        view! { <StreamView v version role/> }.into_any()
+                    }
                     Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -252,7 +262,13 @@ pub fn Stream() -> impl IntoView {
 }
 
 #[component]
-fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> impl IntoView {
+fn StreamView(
+    v: crate::api::streams::StreamView,
+    version: RwSignal<u32>,
+    role: Option<Role>,
+) -> impl IntoView {
+    // What the role cannot do is not offered (the server refuses it regardless).
+    let can_change = allows(role, Role::Operator);
     let s = v.stream;
     let add = format!("/streams/{}/add-task", s.stream_name);
     let stream_name = s.stream_name.clone();
@@ -307,7 +323,7 @@ fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> imp
             <h1>{s.stream_name.clone()}</h1>
             <div class="actions">
                 <button type="button" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
-                <a class="button primary" href=add>"Add dump task"</a>
+                {can_change.then(|| view! { <a class="button primary" href=add>"Add dump task"</a> })}
             </div>
         </div>
         <dl class="facts card">
@@ -324,15 +340,17 @@ fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> imp
             view! { <p class="empty">"This stream has no dump tasks yet."</p> }.into_any()
         } else {
             view! {
-                <div class="actions" role="group" aria-label="Selected tasks">
-                    <button type="button" on:click=start_selected disabled=none_selected>"Start selected"</button>
-                    <button type="button" on:click=pause_selected disabled=none_selected>"Pause selected"</button>
-                </div>
+                {can_change.then(|| view! {
+                    <div class="actions" role="group" aria-label="Selected tasks">
+                        <button type="button" on:click=start_selected disabled=none_selected>"Start selected"</button>
+                        <button type="button" on:click=pause_selected disabled=none_selected>"Pause selected"</button>
+                    </div>
+                })}
                 <div class="table-wrap">
                     <table>
                         <caption class="visually-hidden">"Dump tasks"</caption>
                         <thead><tr>
-                            <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                            {can_change.then(|| view! { <th scope="col"><span class="visually-hidden">"Select"</span></th> })}
                             <th scope="col">"Name"</th>
                             <th scope="col">"State"</th>
                             <th scope="col">"Destination"</th>
@@ -347,7 +365,7 @@ fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> imp
                                 let id_for_check = t.task_id.clone();
                                 view! {
                                     <tr>
-                                        <td>
+                                        {can_change.then(|| view! { <td>
                                             <input
                                                 type="checkbox"
                                                 aria-label=format!("Select {}", t.task_name)
@@ -360,7 +378,7 @@ fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> imp
                                                     });
                                                 }
                                             />
-                                        </td>
+                                        </td> })}
                                         <td><a href=format!("/streams/{}/tasks/{}", stream_name, t.task_name)>{t.task_name.clone()}</a></td>
                                         <td><StateBadge state=t.state/></td>
                                         <td>{match row.destination {
@@ -378,7 +396,7 @@ fn StreamView(v: crate::api::streams::StreamView, version: RwSignal<u32>) -> imp
                 </div>
             }.into_any()
         }}
-        <TestRecords stream=s.stream_name.clone() data_type=s.data_type()/>
+        {can_change.then(|| view! { <TestRecords stream=s.stream_name.clone() data_type=s.data_type()/> })}
     }
 }
 
@@ -452,7 +470,10 @@ pub fn Task() -> impl IntoView {
         <Transition fallback=|| view! { <p aria-busy="true">"Loading the dump task…"</p> }>
             {move || Suspend::new(async move {
                 match (data.await, status.await) {
-                    (Ok(t), Ok(status)) => view! { <TaskDetailsView t status version/> }.into_any(),
+                    (Ok(t), Ok(status)) => {
+                        let role = my_role().await;
+                        view! { <TaskDetailsView t status version role/> }.into_any()
+                    }
                     (Err(e), _) | (_, Err(e)) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -461,7 +482,13 @@ pub fn Task() -> impl IntoView {
 }
 
 #[component]
-fn TaskDetailsView(t: TaskDetails, status: ConsoleStatus, version: RwSignal<u32>) -> impl IntoView {
+fn TaskDetailsView(
+    t: TaskDetails,
+    status: ConsoleStatus,
+    version: RwSignal<u32>,
+    role: Option<Role>,
+) -> impl IntoView {
+    let (can_change, can_delete) = (allows(role, Role::Operator), allows(role, Role::Admin));
     let d = t.obs_destination_description.clone().unwrap_or_default();
     let path = object_directory(
         d.obs_bucket_path.as_deref().unwrap_or(""),
@@ -580,15 +607,17 @@ fn TaskDetailsView(t: TaskDetails, status: ConsoleStatus, version: RwSignal<u32>
             <StateBadge state=t.state/>
         </div>
         <div class="actions" role="group" aria-label="Task actions">
-            {(state != TaskState::Running).then(|| view! {
+            {(can_change && state != TaskState::Running).then(|| view! {
                 <button type="button" on:click=start.clone() disabled=move || busy.get().is_some()>"Start"</button>
             })}
-            {(state == TaskState::Running).then(|| view! {
+            {(can_change && state == TaskState::Running).then(|| view! {
                 <button type="button" on:click=pause.clone() disabled=move || busy.get().is_some()>"Pause"</button>
             })}
-            <a class="button" href=clone_href>"Clone"</a>
+            {can_change.then(|| view! { <a class="button" href=clone_href>"Clone"</a> })}
             <button type="button" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
-            <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || busy.get().is_some()>"Delete"</button>
+            {can_delete.then(|| view! {
+                <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || busy.get().is_some()>"Delete"</button>
+            })}
         </div>
         <p class="progress muted" aria-live="polite">{move || busy.get()}</p>
         {move || problem.get().map(|p| view! { <p role="alert" class="error banner">{p}</p> })}

@@ -11,11 +11,18 @@ use server::{
 use std::path::Path;
 use tempfile::TempDir;
 
+/// The first admin's password in every test console.
+pub const ADMIN_PASSWORD: &str = "test admin password";
+
 pub struct TestApp {
     pub base: String,
     pub site_root: TempDir,
     pub data_dir: TempDir,
+    /// Logged in as `admin`.
     pub client: reqwest::Client,
+    /// No session.
+    pub anonymous: reqwest::Client,
+    pub accounts: std::sync::Arc<server::accounts::Store>,
     /// The embedded DIS backend the console talks to.
     pub backend: Option<BackendHandle>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -35,7 +42,11 @@ impl TestApp {
         config.site_addr = "127.0.0.1:0".parse().unwrap();
         config.site_root = site_root.path().into();
         config.data_dir = data_dir.path().into();
+        config.admin_password = Some(secrecy::SecretString::from(ADMIN_PASSWORD));
         adjust(&mut config);
+        let accounts = server::accounts::open_all(&config.data_dir, config.admin_password.as_ref())
+            .await
+            .unwrap();
 
         let listener = tokio::net::TcpListener::bind(config.site_addr)
             .await
@@ -46,22 +57,78 @@ impl TestApp {
             client: dis,
             backend,
         } = connect::connect(&config).await.unwrap();
-        let router = web::router(AppState::new(&config, dis));
+        let router = web::router(AppState::new(&config, dis, &accounts));
         let served = tokio::spawn(web::serve(listener, router, async {
             let _ = rx.await;
         }));
-        TestApp {
+        let mut app = TestApp {
             base,
             site_root,
             data_dir,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: client(),
+            anonymous: client(),
+            accounts: accounts.store.clone(),
             backend,
             shutdown: Some(tx),
             served,
-        }
+        };
+        app.client = app.login("admin", ADMIN_PASSWORD).await;
+        app
+    }
+
+    /// A client logged in as `name`; panics when the login is refused.
+    pub async fn login(&self, name: &str, password: &str) -> reqwest::Client {
+        let client = client();
+        let r = self.try_login(&client, name, password).await;
+        assert_eq!(
+            r.status(),
+            200,
+            "login as {name}: {}",
+            r.text().await.unwrap()
+        );
+        client
+    }
+
+    /// Posts the login form with `client`.
+    pub async fn try_login(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        client
+            .post(self.url("/api/login"))
+            .form(&[("name", name), ("password", password), ("next", "/")])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A client logged in as a new operator with `role`.
+    pub async fn client_as(&self, role: app::api::access::Role) -> reqwest::Client {
+        let (name, password) = self.add_operator(role).await;
+        self.login(&name, &password).await
+    }
+
+    /// A new operator with `role`: their name and password.
+    pub async fn add_operator(&self, role: app::api::access::Role) -> (String, String) {
+        use app::ports::{Accounts, OperatorChange};
+        let name = format!("{}-{}", role.as_str(), uuid::Uuid::new_v4().simple());
+        let name = name[..name.len().min(32)].to_owned();
+        let password = "a password for tests";
+        self.accounts
+            .change_operator(
+                &name,
+                OperatorChange::Add {
+                    name: name.clone(),
+                    role,
+                    password: secrecy::SecretString::from(password),
+                },
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        (name, password.to_owned())
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -87,6 +154,14 @@ impl TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
 }
 
 /// Puts stand-ins for the compiled bundle where the site root should have them.

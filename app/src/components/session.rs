@@ -1,0 +1,40 @@
+//! Who is logged in, for the header and for hiding what a role cannot do. The server decides
+//! every action again; this only keeps the pages honest about what will work.
+
+use crate::api::access::{Me, Role};
+use crate::api::session::whoami;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The operator behind this page's session, read once per page load.
+#[derive(Clone, Copy)]
+pub struct MeResource(pub Resource<Result<Option<Me>, AppError>>);
+
+pub fn provide_me() -> MeResource {
+    let me = MeResource(Resource::new(|| (), |_| whoami()));
+    provide_context(me);
+    me
+}
+
+/// The logged-in operator's role, once known (inside a `Suspense`).
+pub async fn my_role() -> Option<Role> {
+    let me = use_context::<MeResource>()?;
+    me.0.await.ok().flatten().map(|m| m.role)
+}
+
+/// Whether `role` may do what needs `needed`.
+pub fn allows(role: Option<Role>, needed: Role) -> bool {
+    role.is_some_and(|r| r >= needed)
+}
+
+/// Sends the browser to `path` with a full page load (the header re-reads the session).
+pub fn reload_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign(path);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}

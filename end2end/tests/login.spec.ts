@@ -1,0 +1,81 @@
+import { test, expect, gotoHydrated, uniqueName } from './fixtures';
+import type { Browser } from '@playwright/test';
+
+/** A fresh browser context with no session. */
+async function anonymousPage(browser: Browser) {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  return context.newPage();
+}
+
+async function logIn(page: import('@playwright/test').Page, name: string, password: string) {
+  await gotoHydrated(page, '/login');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+test.describe('logging in', () => {
+  // A refused login and a refused page answer 401 and 403, which the browser logs.
+  test.use({ allowedConsoleErrors: [/status of (401|403)/] });
+
+  test('a wrong password gets one plain message and keeps the name typed', async ({ browser }) => {
+    const page = await anonymousPage(browser);
+    await logIn(page, 'admin', 'not the password');
+    await expect(page.getByRole('alert')).toHaveText('That name and password do not match an enabled operator.');
+    await expect(page.getByLabel('Name')).toHaveValue('admin');
+    await expect(page).toHaveURL(/\/login$/);
+    await page.context().close();
+  });
+
+  test('an admin adds a viewer, who sees no changes offered and is refused the audit log', async ({ page, browser }, info) => {
+    const name = uniqueName('viewer', info).toLowerCase().slice(0, 32);
+    const password = 'viewer password 1234';
+    await gotoHydrated(page, '/operators');
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Add operator' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `${name}: added.` })).toBeVisible();
+    await expect(page.getByRole('row').filter({ hasText: name })).toContainText('enabled');
+
+    const viewer = await anonymousPage(browser);
+    await logIn(viewer, name, password);
+    await expect(viewer).toHaveURL(/\/$/);
+    await expect(viewer.getByText(`${name} (viewer)`)).toBeVisible();
+    const nav = viewer.getByRole('navigation', { name: 'Main' });
+    await expect(nav.getByRole('link', { name: 'Streams' })).toBeVisible();
+    await expect(nav.getByRole('link', { name: 'Add dump task' })).toHaveCount(0);
+    await expect(nav.getByRole('link', { name: 'Audit' })).toHaveCount(0);
+    await gotoHydrated(viewer, '/streams/demo-json-events');
+    await expect(viewer.getByRole('heading', { level: 1, name: 'demo-json-events' })).toBeVisible();
+    await expect(viewer.getByRole('region', { name: 'Send test records' })).toHaveCount(0);
+    await expect(viewer.getByRole('link', { name: 'Add dump task' })).toHaveCount(0);
+    await gotoHydrated(viewer, '/audit');
+    await expect(viewer.getByRole('alert')).toContainText('Your role, viewer, cannot do this: it needs admin.');
+
+    // The admin disables the viewer: their session ends at the next request.
+    await page.getByRole('button', { name: `Disable ${name}` }).click();
+    await expect(page.getByRole('row').filter({ hasText: name })).toContainText('disabled');
+    await viewer.goto('/streams');
+    await expect(viewer).toHaveURL(/\/login\?next=\/streams$/);
+    await viewer.context().close();
+
+    // Every step is in the audit log.
+    await gotoHydrated(page, '/audit?operator=admin&action=disable%20operator');
+    await expect(page.getByRole('row').filter({ hasText: name })).toContainText('ok');
+    await gotoHydrated(page, `/audit?operator=${name}`);
+    await expect(page.getByRole('row').filter({ hasText: 'login' })).toContainText('ok');
+  });
+
+  test('logging out ends the session, and pages then ask for a login', async ({ browser }) => {
+    const page = await anonymousPage(browser);
+    const { adminPassword } = await import('../playwright.config');
+    await logIn(page, 'admin', adminPassword);
+    await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await page.goto('/streams/demo-orders');
+    await expect(page).toHaveURL(/\/login\?next=\/streams\/demo-orders$/);
+    await page.context().close();
+  });
+});
