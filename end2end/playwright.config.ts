@@ -13,6 +13,12 @@ const serverLog = path.resolve(__dirname, 'test-results-server.log');
 // The first admin's password in the test console; the login setup uses it, and the secret scan
 // looks for it in everything the browser saw.
 export const adminPassword = 'e2e admin password 5f1c';
+// Credentials the console holds in this run: the secret scan looks for each in every response
+// the browser saw, in the built site and in the server's log. The embedded DIS accepts these keys.
+export const disAccessKey = 'E2EACCESSKEY7Q2W9X';
+export const disSecretKey = 'e2e-secret-key-Zr8vT3pLq0';
+export const knownSecrets = [adminPassword, disAccessKey, disSecretKey, '$argon2'];
+export { serverLog };
 // The browser state (session cookie) the login setup leaves for the other tests.
 export const adminState = path.join(dataDir, '..', 'test-results-auth', 'admin.json');
 // Tests drop fault files here; the embedded DIS backend reads and deletes them (see faults.rs).
@@ -50,7 +56,9 @@ export default defineConfig({
   },
   projects: [
     // Logs in through the login page once; the other projects start with that session.
-    { name: 'login', testMatch: /login\.setup\.ts/ },
+    { name: 'login', testMatch: /login\.setup\.ts/, teardown: 'secrets' },
+    // Runs after every other project: the built site and the whole server log, scanned.
+    { name: 'secrets', testMatch: /secrets\.teardown\.ts/ },
     {
       name: 'desktop',
       dependencies: ['login'],
@@ -75,6 +83,8 @@ export default defineConfig({
       DIS_ENDPOINT: '',
       DIS_BACKEND_FAULT_DIR: faultDir,
       CONSOLE_ADMIN_PASSWORD: adminPassword,
+      DIS_AK: disAccessKey,
+      DIS_SK: disSecretKey,
       RUST_LOG: 'info',
       LOG_FORMAT: 'text',
     },

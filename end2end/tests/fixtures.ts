@@ -1,9 +1,11 @@
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { faultDir } from '../playwright.config';
+import { faultDir, knownSecrets } from '../playwright.config';
 
 type Fixtures = {
+  /** Fails the test when any response the page received carries a known secret. */
+  secretScan: void;
   /** Console messages that a test expects (e.g. the 404 of a missing page); others fail it. */
   allowedConsoleErrors: RegExp[];
   /** Fails the test on any uncaught exception or console error in the page. */
@@ -11,6 +13,31 @@ type Fixtures = {
 };
 
 export const test = base.extend<Fixtures>({
+  secretScan: [
+    async ({ page }, use) => {
+      const checks: Promise<string[]>[] = [];
+      page.on('response', (response) => {
+        checks.push(
+          (async () => {
+            const found: string[] = [];
+            const headers = JSON.stringify(await response.allHeaders());
+            // Redirects and aborted loads have no body to read.
+            const body = await response.body().then((b) => b.toString('latin1'), () => '');
+            for (const secret of knownSecrets) {
+              if (headers.includes(secret) || body.includes(secret)) {
+                found.push(`${response.url()} carries a secret (${secret.slice(0, 4)}…)`);
+              }
+            }
+            return found;
+          })(),
+        );
+      });
+      await use();
+      const found = (await Promise.all(checks)).flat();
+      expect(found, 'secrets in responses').toEqual([]);
+    },
+    { auto: true },
+  ],
   allowedConsoleErrors: [[], { option: true }],
   consoleErrors: [
     async ({ page, allowedConsoleErrors }, use) => {

@@ -39,10 +39,24 @@ pub struct Config {
     /// the console. Its scheme decides `Secure` cookies and HSTS; its origin is the only one
     /// state-changing requests may come from.
     pub public_url: Option<url::Url>,
+    /// `DIS_AK` and `DIS_SK` without `DIS_ENDPOINT`: the keys the embedded backend accepts (and
+    /// the console signs with), so scripts exported from the console can run against it;
+    /// unset, a pair is generated for each run.
+    pub embedded_keys: Option<AkSk>,
+    /// `CONSOLE_TLS_CERT` and `CONSOLE_TLS_KEY`: PEM files; with both set the console serves
+    /// https itself.
+    pub tls: Option<TlsFiles>,
     /// `CONSOLE_SESSION_IDLE_MINUTES` (default 30): a session ends after this long unused.
     pub session_idle: std::time::Duration,
     /// `CONSOLE_SESSION_MAX_HOURS` (default 12): a session ends this long after its login.
     pub session_max: std::time::Duration,
+}
+
+/// The certificate chain and private key the console serves https with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +196,15 @@ impl Config {
             },
         };
 
+        let embedded_keys = match &dis {
+            Some(_) => None,
+            None if get("DIS_AK")?.is_some() || get("DIS_SK")?.is_some() => Some(AkSk {
+                ak: require(&get, "DIS_AK", parse_access_key)?,
+                sk: require(&get, "DIS_SK", |v| Ok(SecretString::from(v)))?,
+            }),
+            None => None,
+        };
+
         Ok(Config {
             site_addr,
             site_root,
@@ -196,6 +219,20 @@ impl Config {
                 None => None,
                 Some(v) => Some(parse_public_url(&v)?),
             },
+            embedded_keys,
+            tls: match (get("CONSOLE_TLS_CERT")?, get("CONSOLE_TLS_KEY")?) {
+                (Some(cert), Some(key)) => Some(TlsFiles {
+                    cert: cert.into(),
+                    key: key.into(),
+                }),
+                (None, None) => None,
+                (Some(_), None) => {
+                    return Err(error("CONSOLE_TLS_KEY", "required with CONSOLE_TLS_CERT"))
+                }
+                (None, Some(_)) => {
+                    return Err(error("CONSOLE_TLS_CERT", "required with CONSOLE_TLS_KEY"))
+                }
+            },
             session_idle: std::time::Duration::from_secs(
                 60 * positive(&get, "CONSOLE_SESSION_IDLE_MINUTES", 30, 24 * 60)?,
             ),
@@ -207,9 +244,11 @@ impl Config {
 
     /// Whether operators reach the console over https.
     pub fn https(&self) -> bool {
-        self.public_url
-            .as_ref()
-            .is_some_and(|u| u.scheme() == "https")
+        self.tls.is_some()
+            || self
+                .public_url
+                .as_ref()
+                .is_some_and(|u| u.scheme() == "https")
     }
 
     /// What the overview page may show about this configuration: never a credential.
@@ -404,6 +443,27 @@ mod tests {
         ("DIS_AK", "AKEXAMPLE123"),
         ("DIS_SK", "sk-very-secret-value"),
     ];
+
+    #[test]
+    fn console_settings_are_checked_and_named() {
+        let c = load(&[]).unwrap();
+        assert_eq!(c.session_idle, std::time::Duration::from_secs(30 * 60));
+        assert_eq!(c.session_max, std::time::Duration::from_secs(12 * 3600));
+        assert!(!c.https());
+        let e = load(&[("CONSOLE_TLS_CERT", "c.pem")]).unwrap_err();
+        assert_eq!(e.var, "CONSOLE_TLS_KEY");
+        let e = load(&[("CONSOLE_SESSION_IDLE_MINUTES", "0")]).unwrap_err();
+        assert!(e.to_string().contains("1 to 1440"), "{e}");
+        let e = load(&[("CONSOLE_PUBLIC_URL", "https://c.example/console")]).unwrap_err();
+        assert_eq!(e.var, "CONSOLE_PUBLIC_URL");
+        let c = load(&[("CONSOLE_PUBLIC_URL", "https://c.example")]).unwrap();
+        assert!(c.https());
+        let c = load(&[("CONSOLE_ADMIN_PASSWORD", "hunter2 hunter2")]).unwrap();
+        assert!(
+            !format!("{c:?}").contains("hunter2"),
+            "the password stays out of Debug"
+        );
+    }
 
     fn without(var: &str) -> Vec<(&'static str, &'static str)> {
         REMOTE.iter().copied().filter(|(k, _)| *k != var).collect()

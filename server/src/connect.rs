@@ -1,6 +1,6 @@
 //! The DIS the console talks to: a remote endpoint with the configured credentials, or, when
 //! `DIS_ENDPOINT` is unset, the embedded backend started in-process on a loopback port with
-//! credentials generated for this run. Either way the console goes through the same signed
+//! `DIS_AK`/`DIS_SK` when given, or credentials generated for this run. Either way the console goes through the same signed
 //! client, so the demo path is the production path.
 
 use crate::config::{Config, Credentials};
@@ -52,10 +52,18 @@ pub async fn connect(config: &Config) -> Result<Connection, String> {
         }
         None => {
             let mut rng = rand::rng();
-            let ak = Alphanumeric
-                .sample_string(&mut rng, 20)
-                .to_ascii_uppercase();
-            let sk = SecretString::from(Alphanumeric.sample_string(&mut rng, 40));
+            let (ak, sk) = match &config.embedded_keys {
+                Some(keys) => (
+                    keys.ak.expose_secret().to_string(),
+                    SecretString::from(keys.sk.expose_secret().to_string()),
+                ),
+                None => (
+                    Alphanumeric
+                        .sample_string(&mut rng, 20)
+                        .to_ascii_uppercase(),
+                    SecretString::from(Alphanumeric.sample_string(&mut rng, 40)),
+                ),
+            };
             let project_id = format!("{:032x}", rand::random::<u128>());
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await

@@ -351,8 +351,16 @@ async fn run(config: Config) -> ExitCode {
         }
     };
 
+    let tls = match config.tls.as_ref().map(web::tls_config).transpose() {
+        Ok(tls) => tls,
+        Err(why) => {
+            eprintln!("configuration error: {why}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
     let url = match &config.public_url {
         Some(public) => public.to_string(),
+        None if tls.is_some() => format!("https://{addr}"),
         None => format!("http://{addr}"),
     };
     tracing::info!(%url, dis = ?config.status().dis, "console listening");
@@ -400,7 +408,12 @@ async fn run(config: Config) -> ExitCode {
     };
 
     tokio::select! {
-        served = web::serve(listener, router, shutdown) => match served {
+        served = async move {
+            match tls {
+                Some(tls) => web::serve_tls(listener, router, shutdown, tls).await,
+                None => web::serve(listener, router, shutdown).await,
+            }
+        } => match served {
             Ok(()) => {
                 tracing::info!("stopped");
                 ExitCode::SUCCESS

@@ -278,6 +278,64 @@ pub async fn serve(
     .await
 }
 
+/// The rustls configuration for `CONSOLE_TLS_CERT` and `CONSOLE_TLS_KEY`; the error names the
+/// file and what is wrong with it.
+pub fn tls_config(
+    files: &crate::config::TlsFiles,
+) -> Result<axum_server::tls_rustls::RustlsConfig, String> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(&files.cert)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| {
+            format!(
+                "CONSOLE_TLS_CERT: cannot read a PEM certificate chain from {}: {e}",
+                files.cert.display()
+            )
+        })?;
+    if certs.is_empty() {
+        return Err(format!(
+            "CONSOLE_TLS_CERT: {} holds no certificate",
+            files.cert.display()
+        ));
+    }
+    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|e| {
+        format!(
+            "CONSOLE_TLS_KEY: cannot read a PEM private key from {}: {e}",
+            files.key.display()
+        )
+    })?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("CONSOLE_TLS_KEY: the key does not fit the certificate: {e}"))?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(axum_server::tls_rustls::RustlsConfig::from_config(
+        Arc::new(config),
+    ))
+}
+
+/// [`serve`] over https.
+pub async fn serve_tls(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    tls: axum_server::tls_rustls::RustlsConfig,
+) -> std::io::Result<()> {
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(None);
+    });
+    axum_server::from_tcp_rustls(listener.into_std()?, tls)
+        .handle(handle)
+        .serve(router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .await
+}
+
 /// Completes at the first SIGINT or SIGTERM.
 pub async fn shutdown_signal() {
     let interrupt = async {

@@ -381,3 +381,54 @@ async fn the_audit_log_records_each_action_and_survives_a_restart() {
         .iter()
         .any(|l| l.action == "send test records" && l.request_id == request_id));
 }
+
+/// A self-signed certificate for 127.0.0.1, written as PEM files.
+fn test_certificate(dir: &std::path::Path) -> server::config::TlsFiles {
+    let cert =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()]).unwrap();
+    let files = server::config::TlsFiles {
+        cert: dir.join("cert.pem"),
+        key: dir.join("key.pem"),
+    };
+    std::fs::write(&files.cert, cert.cert.pem()).unwrap();
+    std::fs::write(&files.key, cert.key_pair.serialize_pem()).unwrap();
+    files
+}
+
+#[tokio::test]
+async fn the_console_serves_https_itself_with_secure_cookies_and_hsts() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = test_certificate(dir.path());
+    let app = TestApp::spawn_with(|c| c.tls = Some(files.clone())).await;
+    assert!(app.base.starts_with("https://"));
+    // TestApp has logged in over https; the session works.
+    let r = app
+        .client
+        .post(app.url("/api/console_status"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    let client = app.anonymous.clone();
+    let r = app.try_login(&client, "admin", ADMIN_PASSWORD).await;
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("__Host-dis-console=") && cookie.contains("Secure"),
+        "{cookie}"
+    );
+    // Plain http to the same port is not answered as a page.
+    let plain = reqwest::Client::new()
+        .get(app.url("/healthz").replace("https://", "http://"))
+        .send()
+        .await;
+    assert!(plain.map(|r| r.status() != 200).unwrap_or(true));
+
+    // Bad files are named in the error.
+    std::fs::write(&files.key, "not a key").unwrap();
+    let why = server::web::tls_config(&files).unwrap_err();
+    assert!(why.starts_with("CONSOLE_TLS_KEY"), "{why}");
+}

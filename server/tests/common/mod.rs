@@ -23,6 +23,8 @@ pub struct TestApp {
     /// No session.
     pub anonymous: reqwest::Client,
     pub accounts: std::sync::Arc<server::accounts::Store>,
+    /// The certificate an https test console serves, trusted by its clients.
+    pub root: Option<reqwest::Certificate>,
     /// The embedded DIS backend the console talks to.
     pub backend: Option<BackendHandle>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -51,22 +53,41 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind(config.site_addr)
             .await
             .unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let base = format!("{scheme}://{}", listener.local_addr().unwrap());
+        // A test certificate is trusted by the test's clients, and only by them.
+        let root = config.tls.as_ref().map(|files| {
+            reqwest::Certificate::from_pem(&std::fs::read(&files.cert).unwrap()).unwrap()
+        });
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let Connection {
             client: dis,
             backend,
         } = connect::connect(&config).await.unwrap();
         let router = web::router(AppState::new(&config, dis, &accounts));
-        let served = tokio::spawn(web::serve(listener, router, async {
+        let shutdown = async {
             let _ = rx.await;
-        }));
+        };
+        let served = match &config.tls {
+            Some(files) => tokio::spawn(web::serve_tls(
+                listener,
+                router,
+                shutdown,
+                web::tls_config(files).unwrap(),
+            )),
+            None => tokio::spawn(web::serve(listener, router, shutdown)),
+        };
         let mut app = TestApp {
             base,
             site_root,
             data_dir,
-            client: client(),
-            anonymous: client(),
+            client: client(root.as_ref()),
+            anonymous: client(root.as_ref()),
+            root,
             accounts: accounts.store.clone(),
             backend,
             shutdown: Some(tx),
@@ -78,7 +99,7 @@ impl TestApp {
 
     /// A client logged in as `name`; panics when the login is refused.
     pub async fn login(&self, name: &str, password: &str) -> reqwest::Client {
-        let client = client();
+        let client = client(self.root.as_ref());
         let r = self.try_login(&client, name, password).await;
         assert_eq!(
             r.status(),
@@ -156,12 +177,14 @@ impl TestApp {
     }
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+fn client(root: Option<&reqwest::Certificate>) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
+        .cookie_store(true);
+    if let Some(root) = root {
+        builder = builder.add_root_certificate(root.clone());
+    }
+    builder.build().unwrap()
 }
 
 /// Puts stand-ins for the compiled bundle where the site root should have them.
