@@ -259,3 +259,69 @@ fn dis_backend_runs_alone_seeded_with_demo_streams() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn the_first_start_prints_the_admin_password_once_and_the_cli_manages_operators() {
+    let data = tempfile::tempdir().unwrap();
+    let start = |data: &std::path::Path| {
+        let mut cmd = server();
+        cmd.env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("CONSOLE_DATA_DIR", data);
+        let mut child = cmd.spawn().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut seen = Vec::new();
+        // Log lines, the listening line, then how to log in.
+        while !seen.last().is_some_and(|l: &String| l.to_lowercase().contains("log in")) {
+            seen.push(lines.next().expect("a line about logging in").unwrap());
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        seen.join("\n")
+    };
+    let first = start(data.path());
+    let password = first
+        .split("log in as admin with password ")
+        .nth(1)
+        .expect("the first start names the password")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(password.len(), 24, "{first}");
+    let second = start(data.path());
+    assert!(!second.contains(&password), "shown only once: {second}");
+    assert!(second.contains("server user passwd admin"), "{second}");
+
+    let user = |args: &[&str], password: Option<&str>| {
+        let mut cmd = server();
+        cmd.env("CONSOLE_DATA_DIR", data.path())
+            .args(["user"])
+            .args(args);
+        if let Some(p) = password {
+            cmd.env("CONSOLE_USER_PASSWORD", p);
+        }
+        cmd.output().unwrap()
+    };
+    let added = user(
+        &["add", "ops.lead", "--role", "viewer"],
+        Some("a long password here"),
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let short = user(&["passwd", "ops.lead"], Some("short"));
+    assert_eq!(short.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
+    let last_admin = user(&["disable", "admin"], None);
+    assert_eq!(last_admin.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&last_admin.stderr).contains("at least one enabled admin"));
+    let listed = user(&["list"], None);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("admin\tadmin\tenabled") && listed.contains("ops.lead\tviewer\tenabled"),
+        "{listed}"
+    );
+    assert!(!listed.contains("argon2"));
+}
