@@ -22,6 +22,8 @@ pub const FAILURES_PER_NAME: u32 = 5;
 pub const FAILURES_PER_CLIENT: u32 = 20;
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
+const LAST_ADMIN: &str = "The console needs at least one enabled admin.";
+
 /// The console's database.
 pub async fn open(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
     std::fs::create_dir_all(data_dir).map_err(sqlx::Error::Io)?;
@@ -235,7 +237,6 @@ impl Store {
             let disabled: bool = r.get("disabled");
             (Role::parse(&role).unwrap_or(Role::Viewer), disabled)
         });
-        let now = now_ms();
         match (change, existing) {
             (
                 OperatorChange::Add {
@@ -256,55 +257,45 @@ impl Store {
             }
             (_, None) => Ok(Err(format!("There is no operator named {name}."))),
             (OperatorChange::SetRole(role), Some((current, disabled))) => {
-                if current == Role::Admin
-                    && role != Role::Admin
-                    && !disabled
-                    && self.enabled_admins().await? <= 1
-                {
-                    return Ok(Err("The console needs at least one enabled admin.".into()));
+                let demotes = current == Role::Admin && role != Role::Admin && !disabled;
+                if demotes && self.enabled_admins().await? <= 1 {
+                    return Ok(Err(LAST_ADMIN.into()));
                 }
-                sqlx::query("UPDATE operators SET role = ?, updated_ms = ? WHERE name = ?")
-                    .bind(role.as_str())
-                    .bind(now)
-                    .bind(name)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(store_error)?;
+                self.update(name, "role", role.as_str().to_owned()).await?;
                 Ok(Ok(()))
             }
             (OperatorChange::SetDisabled(disable), Some((current, disabled))) => {
-                if disable
-                    && current == Role::Admin
-                    && !disabled
-                    && self.enabled_admins().await? <= 1
-                {
-                    return Ok(Err("The console needs at least one enabled admin.".into()));
+                let removes = disable && current == Role::Admin && !disabled;
+                if removes && self.enabled_admins().await? <= 1 {
+                    return Ok(Err(LAST_ADMIN.into()));
                 }
-                sqlx::query("UPDATE operators SET disabled = ?, updated_ms = ? WHERE name = ?")
-                    .bind(disable)
-                    .bind(now)
-                    .bind(name)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(store_error)?;
+                self.update(name, "disabled", disable).await?;
                 Ok(Ok(()))
             }
             (OperatorChange::SetPassword(password), Some(_)) => {
                 let hash = tokio::task::spawn_blocking(move || hash_password(&password))
                     .await
                     .map_err(store_error)??;
-                sqlx::query(
-                    "UPDATE operators SET password_hash = ?, updated_ms = ? WHERE name = ?",
-                )
-                .bind(hash)
-                .bind(now)
-                .bind(name)
-                .execute(&self.pool)
-                .await
-                .map_err(store_error)?;
+                self.update(name, "password_hash", hash).await?;
                 Ok(Ok(()))
             }
         }
+    }
+
+    /// Sets one column of an operator's row. `column` is always one of this file's literals.
+    async fn update<T>(&self, name: &str, column: &'static str, value: T) -> Result<(), StoreError>
+    where
+        T: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
+    {
+        let sql = format!("UPDATE operators SET {column} = ?, updated_ms = ? WHERE name = ?");
+        sqlx::query(&sql)
+            .bind(value)
+            .bind(now_ms())
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
+        Ok(())
     }
 
     async fn check_login(

@@ -271,7 +271,10 @@ fn the_first_start_prints_the_admin_password_once_and_the_cli_manages_operators(
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut seen = Vec::new();
         // Log lines, the listening line, then how to log in.
-        while !seen.last().is_some_and(|l: &String| l.to_lowercase().contains("log in")) {
+        while !seen
+            .last()
+            .is_some_and(|l: &String| l.to_lowercase().contains("log in"))
+        {
             seen.push(lines.next().expect("a line about logging in").unwrap());
         }
         child.kill().unwrap();

@@ -5,20 +5,8 @@ mod common;
 use common::TestApp;
 
 async fn page(app: &TestApp, query: &str) -> (u16, serde_json::Value) {
-    let r = app
-        .client
-        .post(app.url("/api/list_stream_page"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(query.to_owned())
-        .send()
+    app.post_form("/api/list_stream_page", query.to_owned())
         .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
-    )
 }
 
 fn names(body: &serde_json::Value) -> Vec<&str> {

@@ -31,20 +31,7 @@ fn urlencode(s: &str) -> String {
 }
 
 async fn call(app: &TestApp, body: String) -> (u16, serde_json::Value) {
-    let r = app
-        .client
-        .post(app.url("/api/create_dump_task"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
-    )
+    app.post_form("/api/create_dump_task", body).await
 }
 
 #[tokio::test]

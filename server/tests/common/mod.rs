@@ -97,6 +97,25 @@ impl TestApp {
         app
     }
 
+    /// Posts a form-encoded body to a server function as `admin`: the status and the JSON answer
+    /// (or the text, when it is not JSON).
+    pub async fn post_form(&self, path: &str, body: String) -> (u16, serde_json::Value) {
+        let r = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        )
+    }
+
     /// A client logged in as `name`; panics when the login is refused.
     pub async fn login(&self, name: &str, password: &str) -> reqwest::Client {
         let client = client(self.root.as_ref());
