@@ -358,6 +358,12 @@ async fn run(config: Config) -> ExitCode {
             return ExitCode::from(EXIT_CONFIG);
         }
     };
+    // Expired sessions are refused when read; this clears their rows.
+    {
+        use tower_sessions::ExpiredDeletion;
+        let sessions = accounts.sessions.clone();
+        tokio::spawn(sessions.continuously_delete_expired(std::time::Duration::from_secs(600)));
+    }
     let url = match &config.public_url {
         Some(public) => public.to_string(),
         None if tls.is_some() => format!("https://{addr}"),
