@@ -94,6 +94,25 @@ pub struct AuditEntry {
     pub request_id: String,
 }
 
+/// The actions the audit log records.
+pub const AUDIT_ACTIONS: [&str; 12] = [
+    "login",
+    "logout",
+    "add task",
+    "start tasks",
+    "pause tasks",
+    "delete task",
+    "send test records",
+    "add operator",
+    "change role",
+    "set password",
+    "disable operator",
+    "enable operator",
+];
+
+/// How an audited action ended.
+pub const AUDIT_OUTCOMES: [&str; 4] = ["ok", "refused", "failed", "throttled"];
+
 /// Which audit lines to list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct AuditFilter {
@@ -102,6 +121,29 @@ pub struct AuditFilter {
     pub outcome: String,
     /// Lines before this time only (paging), 0 for the newest.
     pub before_ms: i64,
+}
+
+impl AuditFilter {
+    /// Checks the filter: action and outcome are one of the known ones (or empty); the operator
+    /// is free text (failed logins record whatever name was typed), at most 64 characters.
+    pub fn check(&self) -> Result<(), String> {
+        if self.operator.chars().count() > 64 {
+            return Err("An operator filter is at most 64 characters.".into());
+        }
+        if !self.action.is_empty() && !AUDIT_ACTIONS.contains(&self.action.as_str()) {
+            return Err(format!(
+                "Filter by one of the actions: {}.",
+                AUDIT_ACTIONS.join(", ")
+            ));
+        }
+        if !self.outcome.is_empty() && !AUDIT_OUTCOMES.contains(&self.outcome.as_str()) {
+            return Err(format!(
+                "Filter by one of the outcomes: {}.",
+                AUDIT_OUTCOMES.join(", ")
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The most audit lines one page lists.

@@ -12,13 +12,7 @@ pub async fn list_audit(filter: AuditFilter) -> Result<Vec<AuditEntry>, AppError
     async {
         use super::ssr::{accounts, guard, internal};
         guard(Role::Admin).await?;
-        for text in [&filter.operator, &filter.action, &filter.outcome] {
-            if text.chars().count() > 64 {
-                return Err(AppError::Request(
-                    "A filter is at most 64 characters.".into(),
-                ));
-            }
-        }
+        filter.check().map_err(AppError::BadName)?;
         accounts()?
             .audit(&filter, super::access::AUDIT_PAGE)
             .await

@@ -1,29 +1,12 @@
 //! `/audit`: every login, change and test send, newest first, for admins.
 
-use crate::api::access::{AuditFilter, AUDIT_PAGE};
+use crate::api::access::{AuditFilter, AUDIT_ACTIONS, AUDIT_OUTCOMES, AUDIT_PAGE};
 use crate::api::admin::list_audit;
 use crate::components::time::Ago;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-
-/// The actions the log records, for the filter.
-const ACTIONS: [&str; 13] = [
-    "login",
-    "logout",
-    "add task",
-    "start tasks",
-    "pause tasks",
-    "delete task",
-    "send test records",
-    "add operator",
-    "change role",
-    "set password",
-    "disable operator",
-    "enable operator",
-    "",
-];
 
 fn audit_href(f: &AuditFilter) -> String {
     let mut query = leptos_router::params::ParamsMap::new();
@@ -98,7 +81,7 @@ pub fn Audit() -> impl IntoView {
             <div class="field">
                 <label for="audit-action">"Action"</label>
                 <select id="audit-action" on:change=set_action>
-                    {ACTIONS.into_iter().rev().map(|a| view! {
+                    {std::iter::once("").chain(AUDIT_ACTIONS).map(|a| view! {
                         <option value=a selected=move || filter().action == a>{if a.is_empty() { "Any" } else { a }}</option>
                     }).collect_view()}
                 </select>
@@ -106,7 +89,7 @@ pub fn Audit() -> impl IntoView {
             <div class="field">
                 <label for="audit-outcome">"Outcome"</label>
                 <select id="audit-outcome" on:change=set_outcome>
-                    {["", "ok", "refused", "failed", "throttled"].into_iter().map(|o| view! {
+                    {std::iter::once("").chain(AUDIT_OUTCOMES).map(|o| view! {
                         <option value=o selected=move || filter().outcome == o>{if o.is_empty() { "Any" } else { o }}</option>
                     }).collect_view()}
                 </select>
