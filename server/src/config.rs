@@ -43,6 +43,8 @@ pub struct Config {
     /// the console signs with), so scripts exported from the console can run against it;
     /// unset, a pair is generated for each run.
     pub embedded_keys: Option<AkSk>,
+    /// `DIS_TIMEOUT_SECONDS` (default 20): how long one DIS call may take.
+    pub dis_timeout: std::time::Duration,
     /// `CONSOLE_TLS_CERT` and `CONSOLE_TLS_KEY`: PEM files; with both set the console serves
     /// https itself.
     pub tls: Option<TlsFiles>,
@@ -220,6 +222,12 @@ impl Config {
                 Some(v) => Some(parse_public_url(&v)?),
             },
             embedded_keys,
+            dis_timeout: std::time::Duration::from_secs(positive(
+                &get,
+                "DIS_TIMEOUT_SECONDS",
+                20,
+                120,
+            )?),
             tls: match (get("CONSOLE_TLS_CERT")?, get("CONSOLE_TLS_KEY")?) {
                 (Some(cert), Some(key)) => Some(TlsFiles {
                     cert: cert.into(),

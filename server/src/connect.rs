@@ -43,7 +43,10 @@ pub async fn connect(config: &Config) -> Result<Connection, String> {
                 endpoint: remote.endpoint.clone(),
                 project_id: remote.project_id.clone(),
                 auth,
-                limits: Limits::default(),
+                limits: Limits {
+                    request_timeout: config.dis_timeout,
+                    ..Limits::default()
+                },
             })?;
             Ok(Connection {
                 client: Arc::new(client),
@@ -91,7 +94,10 @@ pub async fn connect(config: &Config) -> Result<Connection, String> {
                     ak: SecretString::from(ak),
                     sk,
                 },
-                limits: Limits::default(),
+                limits: Limits {
+                    request_timeout: config.dis_timeout,
+                    ..Limits::default()
+                },
             })?;
             tracing::info!(endpoint = %backend.endpoint(), "embedded DIS backend started");
             Ok(Connection {

@@ -52,7 +52,9 @@ pub mod ssr {
                 code,
                 request_id: request_id.clone(),
             },
-            (UpstreamKind::Timeout, _) => unavailable("DIS did not answer in time; nothing was changed."),
+            (UpstreamKind::Timeout, _) => unavailable(
+                "DIS did not answer in time. A change may still have happened: refresh to see before trying again.",
+            ),
             (UpstreamKind::Unreachable, _) => unavailable("The console cannot reach DIS."),
             (UpstreamKind::OutcomeUnknown, _) => unavailable(
                 "DIS did not answer in time and could not be asked whether the change happened. Reload before trying again.",

@@ -271,6 +271,20 @@ impl DisClient {
         }
     }
 
+    /// An answer that carries no data: an empty body or any JSON is accepted; anything else is
+    /// not DIS answering (a broken proxy, a truncated reply) and is reported as such.
+    fn no_content(answer: Answer) -> Result<(), DisError> {
+        let body = answer.body.trim_ascii();
+        if body.is_empty() || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+            Ok(())
+        } else {
+            Err(DisError::Malformed {
+                status: answer.status.as_u16(),
+                request_id: answer.request_id,
+            })
+        }
+    }
+
     fn decode<T: serde::de::DeserializeOwned>(answer: Answer) -> Result<T, DisError> {
         serde_json::from_slice(&answer.body).map_err(|_| DisError::Malformed {
             status: answer.status.as_u16(),
@@ -353,19 +367,20 @@ impl DisClient {
     ) -> Result<Created, DisError> {
         let body = task.request_body();
         let path = self.path(&format!("streams/{stream}/transfer-tasks"));
-        match self
+        let sent = self
             .send(Method::POST, &path, &[], body.as_bytes(), false)
             .await
-        {
-            Ok(_) => Ok(Created::Created),
+            .and_then(Self::no_content);
+        match sent {
+            Ok(()) => Ok(Created::Created),
             // The request may have reached DIS: find out before saying anything.
-            Err(DisError::Timeout(_)) | Err(DisError::Transport) => {
-                tracing::warn!("create timed out; asking DIS whether the task exists");
+            Err(
+                failed @ (DisError::Timeout(_) | DisError::Transport | DisError::Malformed { .. }),
+            ) => {
+                tracing::warn!("create answer lost; asking DIS whether the task exists");
                 match self.show_dump_task(stream, &task.task_name).await {
                     Ok(_) => Ok(Created::ConfirmedAfterTimeout),
-                    Err(DisError::Api { code, .. }) if code == "DIS.4354" => {
-                        Err(DisError::Timeout(self.limits.request_timeout))
-                    }
+                    Err(DisError::Api { code, .. }) if code == "DIS.4354" => Err(failed),
                     Err(_) => Err(DisError::OutcomeUnknown),
                 }
             }
@@ -424,7 +439,7 @@ impl DisClient {
             false,
         )
         .await
-        .map(drop)
+        .and_then(Self::no_content)
     }
 
     /// Starts or pauses tasks, by task id.
@@ -448,7 +463,7 @@ impl DisClient {
             false,
         )
         .await
-        .map(drop)
+        .and_then(Self::no_content)
     }
 
     #[instrument(skip_all, fields(stream = %request.stream_name, records = request.records.len()))]
