@@ -117,11 +117,16 @@ impl Limiter {
     }
 }
 
+/// Password hashes computed at once: each takes 19 MiB and a core's worth of time, so a flood
+/// of logins queues here instead of exhausting memory.
+const CONCURRENT_HASHES: usize = 4;
+
 /// The SQLite-backed accounts store.
 pub struct Store {
     pool: SqlitePool,
     dummy_hash: String,
     limiter: Limiter,
+    hashing: tokio::sync::Semaphore,
 }
 
 impl Store {
@@ -130,6 +135,7 @@ impl Store {
             pool,
             dummy_hash: hash_password(&generate_password())?,
             limiter: Limiter::default(),
+            hashing: tokio::sync::Semaphore::new(CONCURRENT_HASHES),
         })
     }
 
@@ -175,12 +181,7 @@ impl Store {
         role: Role,
         password: &SecretString,
     ) -> Result<bool, StoreError> {
-        let hash = {
-            let password = password.clone();
-            tokio::task::spawn_blocking(move || hash_password(&password))
-                .await
-                .map_err(store_error)??
-        };
+        let hash = self.hash(password.clone()).await?;
         let now = now_ms();
         let done = sqlx::query(
             "INSERT INTO operators (name, password_hash, role, disabled, created_ms, updated_ms) \
@@ -195,6 +196,14 @@ impl Store {
         .await
         .map_err(store_error)?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Hashes off the async threads, a few at a time.
+    async fn hash(&self, password: SecretString) -> Result<String, StoreError> {
+        let _turn = self.hashing.acquire().await.map_err(store_error)?;
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(store_error)?
     }
 
     async fn write_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
@@ -273,9 +282,7 @@ impl Store {
                 Ok(Ok(()))
             }
             (OperatorChange::SetPassword(password), Some(_)) => {
-                let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-                    .await
-                    .map_err(store_error)??;
+                let hash = self.hash(password).await?;
                 self.update(name, "password_hash", hash).await?;
                 Ok(Ok(()))
             }
@@ -327,10 +334,13 @@ impl Store {
             // The same work as a real check, so the answer's timing says nothing.
             None => (0, self.dummy_hash.clone(), String::new(), true),
         };
-        let password = password.clone();
-        let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .map_err(store_error)?;
+        let matches = {
+            let _turn = self.hashing.acquire().await.map_err(store_error)?;
+            let password = password.clone();
+            tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+                .await
+                .map_err(store_error)?
+        };
         match Role::parse(&role) {
             Ok(role) if matches && !disabled && row.is_some() => {
                 self.limiter.clear(&keys[1].0);

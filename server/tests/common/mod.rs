@@ -23,6 +23,8 @@ pub struct TestApp {
     /// No session.
     pub anonymous: reqwest::Client,
     pub accounts: std::sync::Arc<server::accounts::Store>,
+    /// The signed DIS client the console uses, for set-up and checks beside it.
+    pub dis: std::sync::Arc<server::dis::DisClient>,
     /// The certificate an https test console serves, trusted by its clients.
     pub root: Option<reqwest::Certificate>,
     /// The embedded DIS backend the console talks to.
@@ -68,6 +70,7 @@ impl TestApp {
             client: dis,
             backend,
         } = connect::connect(&config).await.unwrap();
+        let signed = dis.clone();
         let router = web::router(AppState::new(&config, dis, &accounts));
         let shutdown = async {
             let _ = rx.await;
@@ -89,6 +92,7 @@ impl TestApp {
             anonymous: client(root.as_ref()),
             root,
             accounts: accounts.store.clone(),
+            dis: signed,
             backend,
             shutdown: Some(tx),
             served,
