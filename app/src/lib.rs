@@ -12,6 +12,7 @@ pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
+pub mod url;
 
 use components::toast::{ToastRegion, Toasts};
 use leptos::prelude::*;

@@ -106,22 +106,10 @@ pub async fn pages_need_login(
                 .path_and_query()
                 .map(|p| p.as_str())
                 .unwrap_or("/");
-            let target = format!("/login?next={}", percent_encode(next_path));
+            let target = format!("/login?next={}", app::url::percent_encode(next_path, b"/"));
             Redirect::to(&target).into_response()
         }
     }
-}
-
-fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A request that changes something must come from the console's own pages: a browser's

@@ -5,7 +5,7 @@
 mod common;
 
 use app::api::access::SERVER_FN_ACCESS;
-use common::TestApp;
+use common::{urlencode, TestApp};
 
 /// Values that must never reach a DIS URL or break a handler.
 fn hostile() -> Vec<String> {
@@ -22,20 +22,9 @@ fn hostile() -> Vec<String> {
     ]
 }
 
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// A form body for `path` with every text argument set to `v`.
 fn form_for(path: &str, v: &str) -> Option<String> {
-    let v = encode(v);
+    let v = urlencode(v);
     Some(match path {
         "/api/login" => format!("name={v}&password={v}&next={v}"),
         "/api/list_stream_page" => format!("after={v}&limit=10&filter={v}"),

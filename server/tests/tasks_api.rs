@@ -3,7 +3,7 @@
 mod common;
 
 use app::domain::{DataType, DumpTask, TaskDraft};
-use common::TestApp;
+use common::{urlencode, TestApp};
 
 /// `draft[field]=value` pairs, the encoding server functions read.
 fn form(stream: &str, draft: &TaskDraft) -> String {
@@ -17,17 +17,6 @@ fn form(stream: &str, draft: &TaskDraft) -> String {
         pairs.push(format!("draft[{k}]={}", urlencode(&text)));
     }
     pairs.join("&")
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn call(app: &TestApp, body: String) -> (u16, serde_json::Value) {

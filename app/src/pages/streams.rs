@@ -41,26 +41,13 @@ fn streams_href(after: &str, limit: u32, filter: &str) -> String {
     ]
     .into_iter()
     .filter_map(|(key, value)| value.filter(|v| !v.is_empty()).map(|v| (key, v)))
-    .map(|(key, value)| format!("{key}={}", query_escape(value)))
+    .map(|(key, value)| format!("{key}={}", crate::url::percent_encode(value, b"")))
     .collect();
     if query.is_empty() {
         "/streams".to_owned()
     } else {
         format!("/streams?{}", query.join("&"))
     }
-}
-
-/// Percent-encodes all but RFC 3986's unreserved characters, so stream names stay readable.
-fn query_escape(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `/streams`: one page of DIS's streams at a time, filtered by name; the page, its size and

@@ -200,6 +200,11 @@ impl TestApp {
     }
 }
 
+/// A form value, encoded as a browser would.
+pub fn urlencode(s: &str) -> String {
+    app::url::percent_encode(s, b"")
+}
+
 fn client(root: Option<&reqwest::Certificate>) -> reqwest::Client {
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
