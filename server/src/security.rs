@@ -3,7 +3,7 @@
 
 use crate::accounts::Store;
 use app::api::access::required_role;
-use app::api::ssr::{permit, resolve, SessionLimits};
+use app::api::ssr::{permit, resolve, Resolved, SessionLimits};
 use app::error::AppError;
 use axum::{
     body::Body,
@@ -45,7 +45,7 @@ fn refuse(status: StatusCode, error: AppError) -> Response {
 
 /// Every server function is refused before it runs unless the session's operator has the role
 /// the access table names for it; a path the table lacks is refused outright.
-pub async fn api_access(State(env): State<Envelope>, request: Request, next: Next) -> Response {
+pub async fn api_access(State(env): State<Envelope>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     if !path.starts_with("/api/") {
         return next.run(request).await;
@@ -66,8 +66,11 @@ pub async fn api_access(State(env): State<Envelope>, request: Request, next: Nex
         );
     };
     match resolve(&session, env.accounts.as_ref(), env.limits).await {
-        Ok(Some((_, me))) => match permit(&me, required) {
-            Ok(()) => next.run(request).await,
+        Ok(Some((id, me))) => match permit(&me, required) {
+            Ok(()) => {
+                request.extensions_mut().insert(Resolved(Some((id, me))));
+                next.run(request).await
+            }
             Err(e) => refuse(StatusCode::FORBIDDEN, e),
         },
         Ok(None) => refuse(StatusCode::UNAUTHORIZED, app::api::ssr::login_required()),
@@ -79,7 +82,7 @@ pub async fn api_access(State(env): State<Envelope>, request: Request, next: Nex
 /// A page asked for without a session goes to the login page, which returns to it after.
 pub async fn pages_need_login(
     State(env): State<Envelope>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let path = request.uri().path();
@@ -99,7 +102,10 @@ pub async fn pages_need_login(
         return next.run(request).await;
     };
     match resolve(&session, env.accounts.as_ref(), env.limits).await {
-        Ok(Some(_)) => next.run(request).await,
+        Ok(Some(who)) => {
+            request.extensions_mut().insert(Resolved(Some(who)));
+            next.run(request).await
+        }
         _ => {
             let next_path = request
                 .uri()

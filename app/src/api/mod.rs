@@ -136,10 +136,21 @@ pub mod ssr {
     /// has passed its absolute limit (it is ended here). A disabled or deleted operator's
     /// session ends at their next request.
     pub async fn current() -> Result<Option<(i64, Me)>, AppError> {
+        // The server's envelope has already resolved this request's session: use that.
+        let resolved = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Resolved>().cloned());
+        if let Some(Resolved(who)) = resolved {
+            return Ok(who);
+        }
         let session = session().await?;
         let limits = provided::<SessionLimits>("SessionLimits")?;
         resolve(&session, accounts()?.as_ref(), limits).await
     }
+
+    /// A request's operator as the server's envelope resolved it before the page or server
+    /// function ran, kept in the request's extensions so a page checks its session once.
+    #[derive(Debug, Clone)]
+    pub struct Resolved(pub Option<(i64, Me)>);
 
     /// [`current`] with its inputs given: the server's API guard calls it before any server
     /// function runs.
