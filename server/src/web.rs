@@ -269,7 +269,13 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The peer address is the login rate limit's client key.
+    use axum::serve::ListenerExt;
+    // Pages stream in several writes: without TCP_NODELAY, Nagle's algorithm and the client's
+    // delayed ACK hold each response back by about 40 ms. The peer address is the login rate
+    // limit's client key.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -167,6 +167,10 @@ pub async fn start(
     });
     let app = router(shared.clone());
     tokio::spawn(async move {
+        use axum::serve::ListenerExt;
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "the DIS backend stopped");
         }
