@@ -40,7 +40,7 @@ test.describe('logging in', () => {
 
     const viewer = await anonymousPage(browser);
     await logIn(viewer, name, password);
-    await expect(viewer).toHaveURL(/\/$/);
+    await expect(viewer).toHaveURL(/^http:\/\/[^/]+\/$/);
     await expect(viewer.getByText(`${name} (viewer)`)).toBeVisible();
     const nav = viewer.getByRole('navigation', { name: 'Main' });
     await expect(nav.getByRole('link', { name: 'Streams' })).toBeVisible();
