@@ -74,25 +74,12 @@ async fn hostile_names_and_oversized_values_get_a_clear_4xx_from_every_function(
                 // list_operators take none.
                 _ => continue,
             };
-            let json = *path == "/api/save_operator";
-            let r = app
-                .client
-                .post(app.url(path))
-                .header(
-                    "content-type",
-                    if json {
-                        "application/json"
-                    } else {
-                        "application/x-www-form-urlencoded"
-                    },
-                )
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            let status = r.status().as_u16();
-            let text = r.text().await.unwrap();
-            let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+            let content_type = if *path == "/api/save_operator" {
+                "application/json"
+            } else {
+                "application/x-www-form-urlencoded"
+            };
+            let (status, body) = app.post_as(content_type, path, body).await;
             assert_clear_4xx(path, &what, status, &body);
             covered += 1;
         }
@@ -109,15 +96,7 @@ async fn hostile_names_and_oversized_values_get_a_clear_4xx_from_every_function(
             ("application/json", "{not json"),
             ("application/x-www-form-urlencoded", ""),
         ] {
-            let r = app
-                .client
-                .post(app.url(path))
-                .header("content-type", ctype)
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            let status = r.status().as_u16();
+            let (status, _) = app.post_as(ctype, path, body.to_owned()).await;
             assert!(status < 500, "{path} with {body:?}: {status}");
         }
     }

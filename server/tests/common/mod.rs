@@ -104,10 +104,21 @@ impl TestApp {
     /// Posts a form-encoded body to a server function as `admin`: the status and the JSON answer
     /// (or the text, when it is not JSON).
     pub async fn post_form(&self, path: &str, body: String) -> (u16, serde_json::Value) {
+        self.post_as("application/x-www-form-urlencoded", path, body)
+            .await
+    }
+
+    /// [`TestApp::post_form`] with any content type.
+    pub async fn post_as(
+        &self,
+        content_type: &str,
+        path: &str,
+        body: String,
+    ) -> (u16, serde_json::Value) {
         let r = self
             .client
             .post(self.url(path))
-            .header("content-type", "application/x-www-form-urlencoded")
+            .header("content-type", content_type)
             .body(body)
             .send()
             .await
