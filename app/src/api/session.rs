@@ -61,48 +61,48 @@ pub async fn login(name: String, password: Password, next: String) -> Result<Str
         let name = name.trim().to_owned();
         // Oversized input is refused like a wrong password, before any hashing.
         let shown = name.chars().take(64).collect::<String>();
-        if name.chars().count() > 64 || password.0.len() > 1024 {
-            let refused: Result<(), AppError> = Err(AppError::Unauthorized(LOGIN_REFUSED.into()));
-            audit(&shown, "login", &shown, &refused).await;
-            return Err(AppError::Unauthorized(LOGIN_REFUSED.into()));
-        }
-        let outcome = accounts()?
-            .login(&name, &password.into_secret(), &client)
-            .await
-            .map_err(|e| internal("accounts store", e.0))?;
-        match outcome {
+        let outcome = if name.chars().count() > 64 || password.0.len() > 1024 {
+            LoginOutcome::Refused
+        } else {
+            accounts()?
+                .login(&name, &password.into_secret(), &client)
+                .await
+                .map_err(|e| internal("accounts store", e.0))?
+        };
+        let result = match outcome {
             LoginOutcome::Accepted { id, me } => {
-                let session = session().await?;
-                // A new id at login: an id planted before it is worth nothing after.
-                session
-                    .cycle_id()
-                    .await
-                    .map_err(|e| internal("session id", e))?;
-                session
-                    .insert(
-                        SESSION_KEY,
-                        SessionOperator {
-                            id,
-                            login_ms: now_ms(),
-                        },
-                    )
-                    .await
-                    .map_err(|e| internal("session write", e))?;
-                audit(&me.name, "login", &me.name, &Ok::<(), AppError>(())).await;
-                tracing::info!(operator = %me.name, "logged in");
-                Ok(safe_next(&next))
+                async {
+                    let session = session().await?;
+                    // A new id at login: an id planted before it is worth nothing after.
+                    session
+                        .cycle_id()
+                        .await
+                        .map_err(|e| internal("session id", e))?;
+                    session
+                        .insert(
+                            SESSION_KEY,
+                            SessionOperator {
+                                id,
+                                login_ms: now_ms(),
+                            },
+                        )
+                        .await
+                        .map_err(|e| internal("session write", e))?;
+                    Ok(me.name)
+                }
+                .await
             }
-            LoginOutcome::Refused => {
-                let refused = Err(AppError::Unauthorized(LOGIN_REFUSED.into()));
-                audit(&shown, "login", &shown, &refused).await;
-                refused
-            }
+            LoginOutcome::Refused => Err(AppError::Unauthorized(LOGIN_REFUSED.into())),
             LoginOutcome::Throttled { retry_after_secs } => {
-                let throttled = Err(AppError::Throttled { retry_after_secs });
-                audit(&shown, "login", &shown, &throttled).await;
-                throttled
+                Err(AppError::Throttled { retry_after_secs })
             }
-        }
+        };
+        // One audit line for every attempt, under the operator's name or the name typed.
+        let who = result.as_ref().map_or(shown, String::clone);
+        audit(&who, "login", &who, &result).await;
+        result?;
+        tracing::info!(operator = %who, "logged in");
+        Ok(safe_next(&next))
     }
     .await
     .map_err(super::ssr::with_status)
