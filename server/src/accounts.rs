@@ -32,8 +32,11 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .busy_timeout(Duration::from_secs(5));
+    // The database is a local file: a pooled connection cannot go stale, so it is not pinged
+    // before each use (a ping is a round trip to the connection's worker thread).
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
@@ -127,6 +130,38 @@ pub struct Store {
     dummy_hash: String,
     limiter: Limiter,
     hashing: tokio::sync::Semaphore,
+    seen: OperatorCache,
+}
+
+/// How long an enabled operator's name and role, read for a request, serve later requests. A
+/// change made in the console applies at once; one made with `server user` from another
+/// process applies within this long.
+pub const OPERATOR_CACHE_TTL: Duration = Duration::from_secs(2);
+
+/// Enabled operators by id, with when each was read.
+#[derive(Default)]
+struct OperatorCache(std::sync::Mutex<HashMap<i64, (Instant, Me)>>);
+
+impl OperatorCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, (Instant, Me)>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn get(&self, id: i64) -> Option<Me> {
+        let seen = self.lock();
+        let (at, me) = seen.get(&id)?;
+        (at.elapsed() < OPERATOR_CACHE_TTL).then(|| me.clone())
+    }
+
+    fn put(&self, id: i64, me: &Me) {
+        let mut seen = self.lock();
+        seen.retain(|_, (at, _)| at.elapsed() < OPERATOR_CACHE_TTL);
+        seen.insert(id, (Instant::now(), me.clone()));
+    }
+
+    fn clear(&self) {
+        self.lock().clear();
+    }
 }
 
 impl Store {
@@ -136,6 +171,7 @@ impl Store {
             dummy_hash: hash_password(&generate_password())?,
             limiter: Limiter::default(),
             hashing: tokio::sync::Semaphore::new(CONCURRENT_HASHES),
+            seen: OperatorCache::default(),
         })
     }
 
@@ -295,14 +331,15 @@ impl Store {
         T: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
     {
         let sql = format!("UPDATE operators SET {column} = ?, updated_ms = ? WHERE name = ?");
-        sqlx::query(&sql)
+        let done = sqlx::query(&sql)
             .bind(value)
             .bind(now_ms())
             .bind(name)
             .execute(&self.pool)
             .await
-            .map_err(store_error)?;
-        Ok(())
+            .map_err(store_error);
+        self.seen.clear();
+        done.map(drop)
     }
 
     async fn check_login(
@@ -408,18 +445,25 @@ impl Accounts for Store {
 
     fn operator(&self, id: i64) -> BoxFuture<'_, Result<Option<Me>, StoreError>> {
         Box::pin(async move {
+            if let Some(me) = self.seen.get(id) {
+                return Ok(Some(me));
+            }
             let row = sqlx::query("SELECT name, role FROM operators WHERE id = ? AND disabled = 0")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(store_error)?;
-            Ok(row.and_then(|r| {
+            let me = row.and_then(|r| {
                 let role: String = r.get("role");
                 Some(Me {
                     name: r.get("name"),
                     role: Role::parse(&role).ok()?,
                 })
-            }))
+            });
+            if let Some(me) = &me {
+                self.seen.put(id, me);
+            }
+            Ok(me)
         })
     }
 
@@ -467,7 +511,7 @@ impl Accounts for Store {
 /// created when there was no operator.
 pub struct Opened {
     pub store: Arc<Store>,
-    pub sessions: tower_sessions_sqlx_store::SqliteStore,
+    pub sessions: crate::sessions::SessionCache,
     /// The first admin's generated password, to show once.
     pub generated_admin_password: Option<SecretString>,
 }
@@ -479,6 +523,7 @@ pub async fn open_all(
     let pool = open(data_dir).await.map_err(store_error)?;
     let sessions = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
     sessions.migrate().await.map_err(store_error)?;
+    let sessions = crate::sessions::SessionCache::new(sessions);
     let store = Arc::new(Store::new(pool)?);
     let generated_admin_password = store.ensure_admin(admin_password).await?;
     Ok(Opened {
@@ -599,5 +644,34 @@ mod tests {
                 .await
                 .unwrap();
         assert!(stored.starts_with("$argon2id$"), "{stored}");
+    }
+
+    #[tokio::test]
+    async fn a_change_made_in_the_console_reaches_the_next_request_at_once() {
+        let (_dir, store) = store().await;
+        let pw = SecretString::from("a long enough password");
+        store.ensure_admin(Some(&pw)).await.unwrap();
+        let add = OperatorChange::Add {
+            name: "ann".into(),
+            role: Role::Operator,
+            password: pw,
+        };
+        store.apply("", add).await.unwrap().unwrap();
+        let id: i64 = sqlx::query_scalar("SELECT id FROM operators WHERE name = 'ann'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let ann = store.operator(id).await.unwrap().unwrap();
+        assert_eq!(ann.role, Role::Operator);
+
+        let viewer = OperatorChange::SetRole(Role::Viewer);
+        store.apply("ann", viewer).await.unwrap().unwrap();
+        assert_eq!(
+            store.operator(id).await.unwrap().unwrap().role,
+            Role::Viewer
+        );
+        let disable = OperatorChange::SetDisabled(true);
+        store.apply("ann", disable).await.unwrap().unwrap();
+        assert_eq!(store.operator(id).await.unwrap(), None);
     }
 }

@@ -8,6 +8,7 @@ pub mod dis;
 pub mod dis_backend;
 pub mod readiness;
 pub mod security;
+pub mod sessions;
 pub mod telemetry;
 pub mod web;
 

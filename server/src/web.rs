@@ -30,7 +30,6 @@ use tower_http::{
     trace::{DefaultOnResponse, TraceLayer},
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 use tracing::Level;
 
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -50,7 +49,7 @@ pub struct AppState {
     pub probe: Arc<Probe>,
     pub dis: Arc<DisClient>,
     pub envelope: Envelope,
-    pub sessions: SqliteStore,
+    pub sessions: crate::sessions::SessionCache,
     pub session_idle: Duration,
 }
 
@@ -143,7 +142,10 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(idle));
+        .with_expiry(Expiry::OnInactivity(idle))
+        // Each request moves the idle limit forward; the session cache keeps that in memory
+        // and writes it to SQLite about once a minute.
+        .with_always_save(true);
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -233,6 +233,23 @@ async fn sessions_end_when_idle_and_at_their_absolute_limit() {
     assert!(r.text().await.unwrap().contains("time limit"));
 }
 
+/// The idle limit counts from the last request, not from the login: an operator who keeps
+/// working past it stays logged in.
+#[tokio::test]
+async fn an_active_session_outlives_the_idle_limit() {
+    let app = TestApp::spawn_with(|c| c.session_idle = Duration::from_secs(2)).await;
+    for _ in 0..8 {
+        let r = app
+            .client
+            .post(app.url("/api/console_status"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "still active");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+}
+
 #[tokio::test]
 async fn pages_carry_the_security_headers_and_a_fresh_nonce() {
     let app = TestApp::spawn().await;
