@@ -9,6 +9,11 @@ use server::{
 };
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
+// Rendering a page allocates many small strings from every worker thread at once; glibc's
+// allocator spent a quarter of the server's time in malloc and free under load (bench/ssr.sh).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(version, about = "A web console for Huawei Cloud DIS dump tasks")]
 struct Cli {
