@@ -23,6 +23,8 @@ export { serverLog };
 export const adminState = path.join(dataDir, '..', 'test-results-auth', 'admin.json');
 // Tests drop fault files here; the embedded DIS backend reads and deletes them (see faults.rs).
 export const faultDir = path.join(dataDir, 'faults');
+// The console waits this long for DIS; the latency faults wait longer.
+export const disTimeoutSeconds = 3;
 
 // Debian's Chromium: Playwright's own browser download cannot run here. The flags keep it off
 // the network, which this machine does not have.
@@ -82,6 +84,7 @@ export default defineConfig({
       CONSOLE_DATA_DIR: dataDir,
       DIS_ENDPOINT: '',
       DIS_BACKEND_FAULT_DIR: faultDir,
+      DIS_TIMEOUT_SECONDS: String(disTimeoutSeconds),
       CONSOLE_ADMIN_PASSWORD: adminPassword,
       DIS_AK: disAccessKey,
       DIS_SK: disSecretKey,

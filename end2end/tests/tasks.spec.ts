@@ -2,10 +2,18 @@ import { test, expect, gotoHydrated, injectFault, uniqueName } from './fixtures'
 import type { Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dataDir } from '../playwright.config';
+import { dataDir, disTimeoutSeconds } from '../playwright.config';
 
-/** Creates a text task through the wizard and lands on its page. */
-async function createTask(page: Page, stream: string, name: string, bucket: string, interval?: number) {
+/** Creates a text task through the wizard and lands on its page; `beforeCreate` runs just
+ * before the Create button is pressed. */
+async function createTask(
+  page: Page,
+  stream: string,
+  name: string,
+  bucket: string,
+  interval?: number,
+  beforeCreate?: () => void,
+) {
   await gotoHydrated(page, `/streams/${stream}/add-task`);
   const heading = page.getByRole('heading', { level: 2, name: /^Step \d of 5/ });
   await page.getByLabel('Task name', { exact: true }).fill(name);
@@ -22,13 +30,14 @@ async function createTask(page: Page, stream: string, name: string, bucket: stri
     await page.getByRole('button', { name: 'Next' }).click();
     await expect(heading).toContainText(step);
   }
+  beforeCreate?.();
   await page.getByRole('button', { name: 'Create dump task' }).click();
   await expect(page).toHaveURL(new RegExp(`/streams/${stream}/tasks/${name}$`));
 }
 
 // Each demo stream takes at most five tasks, and both viewports run at once: the tests spread
 // their tasks so no stream ever holds more than four (demo-json-events: parquet and batch;
-// demo-csv-metrics: text and life; demo-blob-logs: duplicate and keyboard; demo-orders: refused
+// demo-csv-metrics: text, and life and late, which delete theirs; demo-blob-logs: duplicate and keyboard; demo-orders: refused
 // and dumped).
 test.describe('a task page', () => {
   // The wrong delete confirmation is refused with a 400, which the browser logs.
@@ -152,4 +161,49 @@ test('the task page shows the directory the backend wrote the test records to', 
   const contents = fs.readFileSync(path.join(dir, files[0]), 'utf8');
   expect(contents).toContain(`"what": "${marker}"`);
   expect(contents.split('\n')).toHaveLength(2);
+});
+
+test.describe('DIS faults', () => {
+  test.use({ allowedConsoleErrors: [/status of (422|503)/] });
+
+  test('a late create is confirmed, and every fault on Pause is shown in plain words', async ({ page }, info) => {
+    const late = `latency_ms ${(disTimeoutSeconds + 1.5) * 1000}`;
+    const name = uniqueName('late', info);
+    // DIS makes the task but answers after the console stopped waiting; the console asks DIS
+    // whether the task exists before it says anything, and reports it created, once.
+    await createTask(page, 'demo-csv-metrics', name, 'late-bucket', undefined, () =>
+      injectFault(`${late} ${name}`),
+    );
+    await expect(page.getByRole('status').filter({ hasText: 'DIS answered late, then confirmed it' })).toBeVisible();
+    const badge = page.locator('.page-head .badge');
+    await expect(badge).toHaveText('RUNNING');
+
+    const id = (await page.locator('dt:text-is("Task ID") + dd').textContent())?.trim();
+    expect(id).toBeTruthy();
+    for (const [fault, words] of [
+      ['drop_connection', 'The console cannot reach DIS.'],
+      ['malformed_json', 'DIS answered something the console cannot read.'],
+      ['reject_441', "DIS refused the console's credentials."],
+    ] as const) {
+      injectFault(`${fault} 1 ${id}`);
+      await page.getByRole('button', { name: 'Pause' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: words });
+      await expect(alert).toContainText(/request id \S+/);
+      await expect(badge).toHaveText('RUNNING');
+      await expect(page.getByRole('button', { name: 'Pause' })).toBeEnabled();
+    }
+
+    // A late answer to the pause: it happened, and the message says to look before retrying.
+    injectFault(`${late} ${id}`);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'refresh to see before trying again' })).toBeVisible();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(badge).toHaveText('PAUSED');
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByLabel(`Type ${name} to delete this task`).fill(name);
+    await page.getByRole('button', { name: 'Delete dump task' }).click();
+    await expect(page).toHaveURL(/\/streams\/demo-csv-metrics$/);
+    await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(0);
+  });
 });

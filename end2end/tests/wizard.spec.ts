@@ -198,7 +198,7 @@ test('the object path preview follows the inputs', async ({ page }, info) => {
 
 test.describe('DIS refusals', () => {
   // The browser logs every non-2xx answer; these tests expect DIS to refuse.
-  test.use({ allowedConsoleErrors: [/status of (422|502)/] });
+  test.use({ allowedConsoleErrors: [/status of (422|502|503)/] });
 
 test('a duplicate task name is shown on the name field and nothing typed is lost', async ({ page }, info) => {
   const w = new Wizard(page, info);
@@ -243,6 +243,31 @@ test('a DIS.5000 is shown in plain words with code and request id, keeping the d
   await expect(w.field('OBS bucket')).toHaveValue('fault-bucket');
   await expect(w.field('Directory prefix')).toHaveValue('fault/prefix');
 });
+
+// The other faults DIS can meet on a create; a late answer is in tasks.spec.ts.
+for (const [fault, words] of [
+  ['drop_connection', 'The console cannot reach DIS.'],
+  ['malformed_json', 'DIS answered something the console cannot read.'],
+  ['reject_441', "DIS refused the console's credentials."],
+] as const) {
+  test(`a create that meets ${fault} says so in plain words, creates nothing and keeps the draft`, async ({ page }, info) => {
+    const w = new Wizard(page, info);
+    const name = uniqueName(fault.split('_')[0], info);
+    await w.open('demo-json-events');
+    await w.fillToReview({ name, bucket: 'fault-bucket', prefix: 'fault/prefix' });
+    injectFault(`${fault} 1 ${name}`);
+    await w.create();
+    const alert = page.getByRole('alert').filter({ hasText: words });
+    await expect(alert).toContainText(/request id [0-9a-f-]{36}/);
+    await expect(w.stepHeading).toContainText('Review');
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await expect(w.field('OBS bucket')).toHaveValue('fault-bucket');
+    await expect(w.field('Directory prefix')).toHaveValue('fault/prefix');
+    await gotoHydrated(page, '/streams/demo-json-events');
+    await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(0);
+  });
+}
 
 });
 
