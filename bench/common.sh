@@ -10,10 +10,9 @@ need() {
   command -v "$1" >/dev/null || { echo "==> installing $2"; apt-get install -y "$2" >/dev/null; }
 }
 
+# Always built (quick when nothing changed), so a figure never comes from a stale binary.
 release_build() {
-  if [ ! -x target/release/server ] || [ ! -d target/site/pkg ]; then
-    make build-release >&2
-  fi
+  make build-release >&2
 }
 
 free_port() {

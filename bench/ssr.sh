@@ -33,9 +33,18 @@ tmp=$(mktemp -d)
 run "http://127.0.0.1:$floor_port/" >"$tmp/floor"
 run -H "Cookie: $COOKIE" "$BASE/streams" >"$tmp/streams"
 peak=$(peak_kib "$SERVER_PID")
+# Where the time between the two goes: the console's middleware alone (/healthz), plus the
+# session check (a server function that only reads it), plus rendering without DIS (/login).
+run -H "Cookie: $COOKIE" "$BASE/healthz" >"$tmp/healthz"
+printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n' >"$tmp/post.lua"
+run -H "Cookie: $COOKIE" -s "$tmp/post.lua" "$BASE/api/whoami" >"$tmp/whoami"
+run "$BASE/login" >"$tmp/login"
 
 printf '%-28s %12s %10s %10s\n' target 'requests/s' p50 p99
 report "bare axum handler (floor)" "$tmp/floor"
+report "/healthz (middleware)" "$tmp/healthz"
+report "/api/whoami (+ session)" "$tmp/whoami"
+report "/login (+ SSR, no DIS)" "$tmp/login"
 report "/streams (SSR, logged in)" "$tmp/streams"
 floor_rps=$(awk '/^Requests\/sec/ { print $2 }' "$tmp/floor")
 ssr_rps=$(awk '/^Requests\/sec/ { print $2 }' "$tmp/streams")

@@ -6,7 +6,11 @@
 use server::{accounts, config::Config, connect, web};
 use std::time::{Duration, Instant};
 
-const CALLS: usize = 500;
+// The console's allocator, as in its binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const CALLS: usize = 3000;
 const PASSWORD: &str = "bench admin password";
 
 fn summary(mut times: Vec<Duration>) -> (f64, f64) {
