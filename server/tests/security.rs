@@ -204,33 +204,18 @@ async fn logout_ends_the_session_on_the_server() {
 
 #[tokio::test]
 async fn sessions_end_when_idle_and_at_their_absolute_limit() {
+    let status = "/api/console_status";
     let idle = TestApp::spawn_with(|c| c.session_idle = Duration::from_secs(1)).await;
-    let ok = idle
-        .client
-        .post(idle.url("/api/console_status"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(ok.status(), 200);
+    assert_eq!(idle.post_form(status, String::new()).await.0, 200);
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let r = idle
-        .client
-        .post(idle.url("/api/console_status"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 401, "idle past the limit");
+    let (code, _) = idle.post_form(status, String::new()).await;
+    assert_eq!(code, 401, "idle past the limit");
 
     let max = TestApp::spawn_with(|c| c.session_max = Duration::from_secs(1)).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let r = max
-        .client
-        .post(max.url("/api/console_status"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 401);
-    assert!(r.text().await.unwrap().contains("time limit"));
+    let (code, body) = max.post_form(status, String::new()).await;
+    assert_eq!(code, 401);
+    assert!(body.to_string().contains("time limit"), "{body}");
 }
 
 /// The idle limit counts from the last request, not from the login: an operator who keeps
@@ -239,13 +224,8 @@ async fn sessions_end_when_idle_and_at_their_absolute_limit() {
 async fn an_active_session_outlives_the_idle_limit() {
     let app = TestApp::spawn_with(|c| c.session_idle = Duration::from_secs(2)).await;
     for _ in 0..8 {
-        let r = app
-            .client
-            .post(app.url("/api/console_status"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200, "still active");
+        let (code, _) = app.post_form("/api/console_status", String::new()).await;
+        assert_eq!(code, 200, "still active");
         tokio::time::sleep(Duration::from_millis(400)).await;
     }
 }
