@@ -86,7 +86,7 @@ impl SessionStore for SessionCache {
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        let only_expiry_moved = {
+        let (cached, only_expiry_moved) = {
             let mut records = self.lock();
             match records.get_mut(&record.id) {
                 Some(cached)
@@ -95,12 +95,19 @@ impl SessionStore for SessionCache {
                         && record.expiry_date - cached.persisted_expiry < EXPIRY_WRITE_INTERVAL =>
                 {
                     cached.record.expiry_date = record.expiry_date;
-                    true
+                    (true, true)
                 }
-                _ => false,
+                Some(_) => (true, false),
+                None => (false, false),
             }
         };
         if only_expiry_moved {
+            return Ok(());
+        }
+        // New sessions arrive through `create`; a save for a record that is gone comes from a
+        // request that loaded it before a logout (or an end) deleted it, and must not bring the
+        // session back.
+        if !cached && self.store.load(&record.id).await?.is_none() {
             return Ok(());
         }
         self.store.save(record).await?;
@@ -217,6 +224,18 @@ mod tests {
         assert_eq!(cache.load(&r.id).await.unwrap(), None);
         assert_eq!(cache.store.load(&r.id).await.unwrap(), None);
         assert_eq!(cache.cached(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_request_that_ends_after_a_logout_does_not_bring_the_session_back() {
+        let (_dir, cache) = cache().await;
+        let mut r = record(OffsetDateTime::now_utc() + Duration::minutes(30));
+        cache.create(&mut r).await.unwrap();
+        let in_flight = cache.load(&r.id).await.unwrap().unwrap();
+        cache.delete(&r.id).await.unwrap();
+        cache.save(&in_flight).await.unwrap();
+        assert_eq!(cache.load(&r.id).await.unwrap(), None);
+        assert_eq!(cache.store.load(&r.id).await.unwrap(), None);
     }
 
     #[tokio::test]
