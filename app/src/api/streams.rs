@@ -157,8 +157,13 @@ pub async fn get_stream(stream: String) -> Result<StreamView, AppError> {
         use super::ssr::{dis, upstream_error};
         let stream = crate::domain::StreamName::parse(&stream).map_err(AppError::BadName)?;
         let (_, dis) = dis(crate::api::access::Role::Viewer).await?;
-        let described = dis.describe_stream(&stream).await.map_err(upstream_error)?;
-        let tasks = dis.list_dump_tasks(&stream).await.map_err(upstream_error)?;
+        // Two independent calls, side by side: a page waits for one round trip to DIS, not two.
+        let (described, tasks) = futures_util::future::try_join(
+            dis.describe_stream(&stream),
+            dis.list_dump_tasks(&stream),
+        )
+        .await
+        .map_err(upstream_error)?;
         let quota = tasks.quota;
         // At most five tasks a stream: their details are read side by side.
         let details = futures_util::future::join_all(tasks.tasks.iter().map(|t| {
