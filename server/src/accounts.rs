@@ -138,29 +138,45 @@ pub struct Store {
 /// process applies within this long.
 pub const OPERATOR_CACHE_TTL: Duration = Duration::from_secs(2);
 
-/// Enabled operators by id, with when each was read.
+/// Enabled operators by id, with when each was read. `generation` counts the changes made in
+/// the console: a read that began before a change does not store what it read.
 #[derive(Default)]
-struct OperatorCache(std::sync::Mutex<HashMap<i64, (Instant, Me)>>);
+struct OperatorCache(std::sync::Mutex<SeenOperators>);
+
+#[derive(Default)]
+struct SeenOperators {
+    generation: u64,
+    by_id: HashMap<i64, (Instant, Me)>,
+}
 
 impl OperatorCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, (Instant, Me)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SeenOperators> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn get(&self, id: i64) -> Option<Me> {
+    /// The operator if read recently, else the generation to pass to [`OperatorCache::put`].
+    fn get(&self, id: i64) -> Result<Me, u64> {
         let seen = self.lock();
-        let (at, me) = seen.get(&id)?;
-        (at.elapsed() < OPERATOR_CACHE_TTL).then(|| me.clone())
+        match seen.by_id.get(&id) {
+            Some((at, me)) if at.elapsed() < OPERATOR_CACHE_TTL => Ok(me.clone()),
+            _ => Err(seen.generation),
+        }
     }
 
-    fn put(&self, id: i64, me: &Me) {
+    fn put(&self, id: i64, me: &Me, generation: u64) {
         let mut seen = self.lock();
-        seen.retain(|_, (at, _)| at.elapsed() < OPERATOR_CACHE_TTL);
-        seen.insert(id, (Instant::now(), me.clone()));
+        if seen.generation != generation {
+            return;
+        }
+        seen.by_id
+            .retain(|_, (at, _)| at.elapsed() < OPERATOR_CACHE_TTL);
+        seen.by_id.insert(id, (Instant::now(), me.clone()));
     }
 
     fn clear(&self) {
-        self.lock().clear();
+        let mut seen = self.lock();
+        seen.generation += 1;
+        seen.by_id.clear();
     }
 }
 
@@ -445,9 +461,10 @@ impl Accounts for Store {
 
     fn operator(&self, id: i64) -> BoxFuture<'_, Result<Option<Me>, StoreError>> {
         Box::pin(async move {
-            if let Some(me) = self.seen.get(id) {
-                return Ok(Some(me));
-            }
+            let generation = match self.seen.get(id) {
+                Ok(me) => return Ok(Some(me)),
+                Err(generation) => generation,
+            };
             let row = sqlx::query("SELECT name, role FROM operators WHERE id = ? AND disabled = 0")
                 .bind(id)
                 .fetch_optional(&self.pool)
@@ -461,7 +478,7 @@ impl Accounts for Store {
                 })
             });
             if let Some(me) = &me {
-                self.seen.put(id, me);
+                self.seen.put(id, me, generation);
             }
             Ok(me)
         })
@@ -644,6 +661,22 @@ mod tests {
                 .await
                 .unwrap();
         assert!(stored.starts_with("$argon2id$"), "{stored}");
+    }
+
+    #[test]
+    fn a_read_that_began_before_a_change_is_not_kept() {
+        let cache = OperatorCache::default();
+        let me = Me {
+            name: "ann".into(),
+            role: Role::Admin,
+        };
+        let before = cache.get(1).unwrap_err();
+        cache.clear();
+        cache.put(1, &me, before);
+        assert!(cache.get(1).is_err(), "stale read kept");
+        let now = cache.get(1).unwrap_err();
+        cache.put(1, &me, now);
+        assert_eq!(cache.get(1).unwrap(), me);
     }
 
     #[tokio::test]
