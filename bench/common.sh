@@ -49,5 +49,10 @@ login() {
   [ -n "$COOKIE" ] || { echo "login failed" >&2; exit 1; }
 }
 
+# Bytes of a file: as it is, after gzip -9, after brotli -q 11.
+size() { stat -c %s "$1"; }
+gz() { gzip -9 -c "$1" | wc -c; }
+br() { brotli -q 11 -c "$1" | wc -c; }
+
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 peak_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }

@@ -10,10 +10,6 @@ cp Cargo.lock bench/islands/Cargo.lock
 (cd bench/islands && PATH="$ROOT/tools/node_modules/.bin:$PATH" \
   cargo leptos build --release --frontend-only >&2)
 
-size() { stat -c %s "$1"; }
-gz() { gzip -9 -c "$1" | wc -c; }
-br() { brotli -q 11 -c "$1" | wc -c; }
-
 printf '%-34s %10s %10s %10s\n' build raw gzip brotli
 for f in target/site/pkg/dis-console.wasm bench/islands/target/site/pkg/islands.wasm \
   target/site/pkg/dis-console.js bench/islands/target/site/pkg/islands.js; do

@@ -11,7 +11,6 @@ git -C "$tree" apply "$ROOT/bench/split/lazy-routes.patch"
 (cd "$tree" && CARGO_TARGET_DIR="$ROOT/target/split" PATH="$ROOT/tools/node_modules/.bin:$PATH" \
   cargo leptos build --release --frontend-only --split >&2)
 
-br() { brotli -q 11 -c "$1" | wc -c; }
 pkg="$tree/target/site/pkg"
 printf '%-44s %10s %10s\n' file raw brotli
 for f in "$pkg/dis-console.wasm" "$pkg"/split___*.wasm; do

@@ -11,10 +11,6 @@ curl -fs "$BASE/login" -o "$out/login.html"
 curl -fs -H "Cookie: $COOKIE" "$BASE/streams" -o "$out/streams.html"
 cp target/site/pkg/dis-console.css target/site/pkg/dis-console.js target/site/pkg/dis-console.wasm "$out/"
 
-size() { stat -c %s "$1"; }
-gz() { gzip -9 -c "$1" | wc -c; }
-br() { brotli -q 11 -c "$1" | wc -c; }
-
 printf '%-20s %10s %10s %10s\n' file raw gzip brotli
 total_br=0
 for f in login.html streams.html dis-console.css dis-console.js dis-console.wasm; do

@@ -69,6 +69,14 @@ export function uniqueName(prefix: string, info: TestInfo) {
   return `${prefix}-${info.project.name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 }
 
+/** The faults that fail a call outright, each with the words the console shows for it (a late
+ * answer, which may still have taken effect, is tested on its own). */
+export const failingFaults = [
+  ['drop_connection', 'The console cannot reach DIS.'],
+  ['malformed_json', 'DIS answered something the console cannot read.'],
+  ['reject_441', "DIS refused the console's credentials."],
+] as const;
+
 /** Queues a fault in the embedded DIS for the calls that mention `needle` (written atomically). */
 export function injectFault(line: string) {
   const tmp = path.join(faultDir, `.tmp-${process.pid}-${Math.random()}`);

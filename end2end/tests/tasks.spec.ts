@@ -1,4 +1,4 @@
-import { test, expect, gotoHydrated, injectFault, uniqueName } from './fixtures';
+import { test, expect, failingFaults, gotoHydrated, injectFault, uniqueName } from './fixtures';
 import type { Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -180,11 +180,7 @@ test.describe('DIS faults', () => {
 
     const id = (await page.locator('dt:text-is("Task ID") + dd').textContent())?.trim();
     expect(id).toBeTruthy();
-    for (const [fault, words] of [
-      ['drop_connection', 'The console cannot reach DIS.'],
-      ['malformed_json', 'DIS answered something the console cannot read.'],
-      ['reject_441', "DIS refused the console's credentials."],
-    ] as const) {
+    for (const [fault, words] of failingFaults) {
       injectFault(`${fault} 1 ${id}`);
       await page.getByRole('button', { name: 'Pause' }).click();
       const alert = page.getByRole('alert').filter({ hasText: words });

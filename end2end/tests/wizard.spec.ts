@@ -1,4 +1,4 @@
-import { test, expect, gotoHydrated, injectFault, uniqueName } from './fixtures';
+import { test, expect, failingFaults, gotoHydrated, injectFault, uniqueName } from './fixtures';
 import type { Page, Locator, TestInfo } from '@playwright/test';
 
 class Wizard {
@@ -245,11 +245,7 @@ test('a DIS.5000 is shown in plain words with code and request id, keeping the d
 });
 
 // The other faults DIS can meet on a create; a late answer is in tasks.spec.ts.
-for (const [fault, words] of [
-  ['drop_connection', 'The console cannot reach DIS.'],
-  ['malformed_json', 'DIS answered something the console cannot read.'],
-  ['reject_441', "DIS refused the console's credentials."],
-] as const) {
+for (const [fault, words] of failingFaults) {
   test(`a create that meets ${fault} says so in plain words, creates nothing and keeps the draft`, async ({ page }, info) => {
     const w = new Wizard(page, info);
     const name = uniqueName(fault.split('_')[0], info);

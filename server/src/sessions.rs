@@ -66,11 +66,6 @@ impl SessionCache {
             },
         );
     }
-
-    /// Sessions held in memory (for tests and diagnostics).
-    pub fn cached(&self) -> usize {
-        self.lock().len()
-    }
 }
 
 fn live(record: &Record) -> bool {
@@ -223,7 +218,7 @@ mod tests {
         cache.delete(&r.id).await.unwrap();
         assert_eq!(cache.load(&r.id).await.unwrap(), None);
         assert_eq!(cache.store.load(&r.id).await.unwrap(), None);
-        assert_eq!(cache.cached(), 0);
+        assert_eq!(cache.lock().len(), 0);
     }
 
     #[tokio::test]
@@ -243,16 +238,16 @@ mod tests {
         let (_dir, cache) = cache().await;
         let mut ended = record(OffsetDateTime::now_utc() - Duration::seconds(1));
         cache.create(&mut ended).await.unwrap();
-        assert_eq!(cache.cached(), 1);
+        assert_eq!(cache.lock().len(), 1);
         assert_eq!(cache.load(&ended.id).await.unwrap(), None);
-        assert_eq!(cache.cached(), 0);
+        assert_eq!(cache.lock().len(), 0);
 
         let mut other = record(OffsetDateTime::now_utc() - Duration::seconds(1));
         cache.create(&mut other).await.unwrap();
         let mut live = record(OffsetDateTime::now_utc() + Duration::minutes(30));
         cache.create(&mut live).await.unwrap();
         cache.delete_expired().await.unwrap();
-        assert_eq!(cache.cached(), 1, "only the live session stays");
+        assert_eq!(cache.lock().len(), 1, "only the live session stays");
         assert_eq!(cache.store.load(&other.id).await.unwrap(), None);
     }
 }

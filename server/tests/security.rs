@@ -278,18 +278,8 @@ async fn pages_carry_the_security_headers_and_a_fresh_nonce() {
         .send()
         .await
         .unwrap();
-    assert!(r.headers()["strict-transport-security"]
-        .to_str()
-        .unwrap()
-        .contains("max-age="));
     // Behind an https proxy the cookie is Secure and host-bound.
-    let client = https.anonymous.clone();
-    let r = https.try_login(&client, "admin", ADMIN_PASSWORD).await;
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(
-        cookie.starts_with("__Host-dis-console=") && cookie.contains("Secure"),
-        "{cookie}"
-    );
+    assert_https_envelope(&https, &r).await;
     // Its origin is the only one changes may come from.
     let r = https
         .client
@@ -392,6 +382,21 @@ fn test_certificate(dir: &std::path::Path) -> server::config::TlsFiles {
     files
 }
 
+/// Over https: `r` carries HSTS, and a login sets a Secure cookie bound to this host.
+async fn assert_https_envelope(app: &TestApp, r: &reqwest::Response) {
+    assert!(r.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    let client = app.anonymous.clone();
+    let login = app.try_login(&client, "admin", ADMIN_PASSWORD).await;
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("__Host-dis-console=") && cookie.contains("Secure"),
+        "{cookie}"
+    );
+}
+
 #[tokio::test]
 async fn the_console_serves_https_itself_with_secure_cookies_and_hsts() {
     let dir = tempfile::tempdir().unwrap();
@@ -406,17 +411,7 @@ async fn the_console_serves_https_itself_with_secure_cookies_and_hsts() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["strict-transport-security"]
-        .to_str()
-        .unwrap()
-        .contains("max-age="));
-    let client = app.anonymous.clone();
-    let r = app.try_login(&client, "admin", ADMIN_PASSWORD).await;
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(
-        cookie.starts_with("__Host-dis-console=") && cookie.contains("Secure"),
-        "{cookie}"
-    );
+    assert_https_envelope(&app, &r).await;
     // Plain http to the same port is not answered as a page.
     let plain = reqwest::Client::new()
         .get(app.url("/healthz").replace("https://", "http://"))
