@@ -40,7 +40,7 @@ run: build-release
 	LEPTOS_SITE_ROOT=target/site ./target/release/server
 
 unit:
-	cargo test --workspace --exclude frontend
+	cargo test --workspace
 
 # The official Python SDK against `server dis-backend`: the backend must pass for real DIS.
 sdk: tools-test
@@ -57,7 +57,7 @@ test: tools-test
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 fmt:

@@ -1,10 +1,15 @@
 //! The one error type server functions return to the browser.
 //!
+//! Which error goes where: the DIS client speaks `server::dis::DisError`, the ports speak
+//! [`crate::ports::UpstreamError`] and [`crate::ports::StoreError`], and every server function
+//! answers `AppError`, which also knows its HTTP status and how the audit log records it. The
+//! embedded backend has its own `dis_backend::refusal::Refusal`, since it answers as DIS does.
+//!
 //! Every variant is safe to show an operator: it names what they can act on and, for faults on
 //! our side, the request id to quote. Raw causes (I/O, upstream bodies, internal state) are logged
 //! on the server and never put into an `AppError`.
 
-use crate::domain::FieldErrors;
+use crate::domain::{AuditOutcome, FieldErrors};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -28,9 +33,11 @@ pub enum AppError {
     #[error("Some fields need attention: {fields}")]
     Invalid { fields: FieldErrors },
 
-    /// A stream or task name that cannot exist (the allowlist refuses it).
+    /// The request cannot be carried out as asked: a name the allowlist refuses, a number out
+    /// of range, a confirmation that does not match, an operator change the rules forbid. The
+    /// message says what to fix.
     #[error("{0}")]
-    BadName(String),
+    Rejected(String),
 
     /// DIS refused the request. The message is the console's own reading of DIS's code.
     #[error("{message} ({code}; request id {request_id})")]
@@ -77,6 +84,48 @@ pub fn dis_code_message(code: &str) -> &'static str {
         }
         c if c.starts_with("DIS.5") => "DIS reported an internal error. Try again later.",
         _ => "DIS refused the request.",
+    }
+}
+
+impl AppError {
+    /// The HTTP status a server function answers with: 400 for input the operator must fix,
+    /// 422 for a request DIS refused, 502 for a DIS system error, 503 when DIS is unavailable,
+    /// so no expected failure reads as a 500.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid { .. } | AppError::Rejected(_) | AppError::Request(_) => 400,
+            // DIS's own failures are a bad gateway; its refusals, a request it could not process.
+            AppError::Dis { code, .. } if code.starts_with("DIS.5") => 502,
+            AppError::Dis { .. } => 422,
+            AppError::Unavailable { .. } => 503,
+            AppError::Internal { .. } => 500,
+            AppError::Unauthorized(_) => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::Throttled { .. } => 429,
+        }
+    }
+
+    /// How the audit log records an action that ended in this error.
+    pub fn audit_outcome(&self) -> AuditOutcome {
+        match self {
+            AppError::Dis { .. } | AppError::Internal { .. } | AppError::Unavailable { .. } => {
+                AuditOutcome::Failed
+            }
+            AppError::Throttled { .. } => AuditOutcome::Throttled,
+            AppError::Invalid { .. }
+            | AppError::Rejected(_)
+            | AppError::Request(_)
+            | AppError::Unauthorized(_)
+            | AppError::Forbidden(_) => AuditOutcome::Refused,
+        }
+    }
+
+    /// DIS's code, when DIS refused the request.
+    pub fn dis_code(&self) -> Option<&str> {
+        match self {
+            AppError::Dis { code, .. } => Some(code),
+            _ => None,
+        }
     }
 }
 

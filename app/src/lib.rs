@@ -2,16 +2,21 @@
 //! the routes, the pages, the components and the server functions.
 //!
 //! This crate never depends on `server`. Server-only code sits behind the `ssr` feature; what the
-//! server provides (configuration summaries, later the DIS and store ports) reaches server
-//! functions through Leptos context.
+//! server provides (configuration summaries, the DIS and accounts ports) reaches server
+//! functions through Leptos context. From the floor up: `domain` (rules, no I/O), `ports`
+//! (traits the server implements), `services` (the work, over the ports), `api` (server
+//! functions: guard, audit, a call), `components` and `pages`.
 
 pub mod api;
+pub mod clock;
 pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
+#[cfg(feature = "ssr")]
+pub mod services;
 pub mod url;
 
 use components::toast::{ToastRegion, Toasts};
@@ -105,7 +110,7 @@ pub fn App() -> impl IntoView {
                 <a class="brand" href="/">{PRODUCT_NAME}</a>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        use api::access::Role;
+                        use domain::Role;
                         use components::session::allows;
                         let who = me.0.await.ok().flatten();
                         let role = who.as_ref().map(|m| m.role);
@@ -132,9 +137,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("") view=pages::overview::Overview/>
                     <Route path=path!("streams") view=pages::streams::Streams/>
-                    <Route path=path!("streams/:stream") view=pages::streams::Stream/>
+                    <Route path=path!("streams/:stream") view=pages::stream::Stream/>
                     <Route path=path!("streams/:stream/add-task") view=pages::wizard::AddTask/>
-                    <Route path=path!("streams/:stream/tasks/:task") view=pages::streams::Task/>
+                    <Route path=path!("streams/:stream/tasks/:task") view=pages::task::Task/>
                     <Route path=path!("add-task") view=pages::wizard::PickStream/>
                     <Route path=path!("audit") view=pages::audit::Audit/>
                     <Route path=path!("operators") view=pages::operators::Operators/>

@@ -1,16 +1,14 @@
 //! What server functions need from the server, as traits the `server` crate implements and
-//! provides as context. `app` never sees the DIS client itself, only this port.
+//! provides as context. `app` never sees the DIS client or the database itself, only these
+//! ports; tests use the in-memory fakes in `services::fakes`.
 
+use crate::domain::audit::AuditQuery;
 use crate::domain::dis::{
     DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
-    PutRecordsResponse, StreamInfo, TaskAction, TaskDetails,
+    PutRecordsResponse, TaskAction, TaskDetails,
 };
-use crate::domain::{DumpTask, StreamName, TaskName};
-use std::future::Future;
-use std::pin::Pin;
+use crate::domain::{AuditEntry, DumpTask, Me, OperatorInfo, Role, StreamName, TaskName};
 use std::sync::Arc;
-
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A failed DIS call, as the port reports it. `detail` is for the server log only; everything
 /// else may inform the operator.
@@ -40,64 +38,65 @@ pub enum UpstreamKind {
     OutcomeUnknown,
 }
 
-/// The DIS operations server functions use.
+/// The DIS operations server functions use. Names reach it only as allowlisted
+/// [`StreamName`]s and [`TaskName`]s.
+#[async_trait::async_trait]
 pub trait DisPort: Send + Sync {
-    /// Every stream, following DIS's pages.
-    fn list_streams(&self) -> BoxFuture<'_, Result<Vec<StreamInfo>, UpstreamError>>;
-
     /// One page of at most `limit` streams (1 to 100), starting after `after`, as DIS orders
-    /// them.
-    fn stream_page<'a>(
-        &'a self,
+    /// them. Walking the pages is `services::streams`'s job.
+    async fn stream_page(
+        &self,
         limit: u32,
-        after: Option<&'a StreamName>,
-    ) -> BoxFuture<'a, Result<ListStreamsResponse, UpstreamError>>;
+        after: Option<&StreamName>,
+    ) -> Result<ListStreamsResponse, UpstreamError>;
 
-    fn list_dump_tasks<'a>(
-        &'a self,
-        stream: &'a StreamName,
-    ) -> BoxFuture<'a, Result<ListTasksResponse, UpstreamError>>;
+    async fn describe_stream(
+        &self,
+        stream: &StreamName,
+    ) -> Result<DescribeStreamResponse, UpstreamError>;
 
-    fn show_dump_task<'a>(
-        &'a self,
-        stream: &'a StreamName,
-        task: &'a TaskName,
-    ) -> BoxFuture<'a, Result<TaskDetails, UpstreamError>>;
+    async fn list_dump_tasks(
+        &self,
+        stream: &StreamName,
+    ) -> Result<ListTasksResponse, UpstreamError>;
 
-    fn describe_stream<'a>(
-        &'a self,
-        stream: &'a StreamName,
-    ) -> BoxFuture<'a, Result<DescribeStreamResponse, UpstreamError>>;
+    async fn show_dump_task(
+        &self,
+        stream: &StreamName,
+        task: &TaskName,
+    ) -> Result<TaskDetails, UpstreamError>;
+
+    /// Adds a task. A create whose answer was lost is confirmed with DIS before it is reported.
+    async fn add_dump_task(
+        &self,
+        stream: &StreamName,
+        task: &DumpTask,
+    ) -> Result<CreateOutcome, UpstreamError>;
 
     /// Starts or pauses tasks, by id.
-    fn task_action<'a>(
-        &'a self,
-        stream: &'a StreamName,
+    async fn task_action(
+        &self,
+        stream: &StreamName,
         action: TaskAction,
-        ids: &'a [String],
-    ) -> BoxFuture<'a, Result<(), UpstreamError>>;
+        ids: &[String],
+    ) -> Result<(), UpstreamError>;
 
-    fn put_records<'a>(
-        &'a self,
-        request: &'a PutRecordsRequest,
-    ) -> BoxFuture<'a, Result<PutRecordsResponse, UpstreamError>>;
+    async fn delete_dump_task(
+        &self,
+        stream: &StreamName,
+        task: &TaskName,
+    ) -> Result<(), UpstreamError>;
 
-    fn delete_dump_task<'a>(
-        &'a self,
-        stream: &'a StreamName,
-        task: &'a TaskName,
-    ) -> BoxFuture<'a, Result<(), UpstreamError>>;
-
-    fn add_dump_task<'a>(
-        &'a self,
-        stream: &'a StreamName,
-        task: &'a DumpTask,
-    ) -> BoxFuture<'a, Result<CreateOutcome, UpstreamError>>;
+    async fn put_records(
+        &self,
+        request: &PutRecordsRequest,
+    ) -> Result<PutRecordsResponse, UpstreamError>;
 }
 
 /// How a create ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CreateOutcome {
+    /// DIS answered 201.
     Created,
     /// The create timed out and DIS then reported the task: it was created.
     ConfirmedAfterTimeout,
@@ -111,7 +110,7 @@ pub struct Dis(pub Arc<dyn DisPort>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginOutcome {
     /// The name and password match an enabled operator.
-    Accepted { id: i64, me: crate::api::access::Me },
+    Accepted { id: i64, me: Me },
     /// Wrong name, wrong password or a disabled operator: the caller cannot tell which.
     Refused,
     /// Too many failures for this client or this name; try again after this many seconds.
@@ -122,56 +121,46 @@ pub enum LoginOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreError(pub String);
 
-/// A change to an operator, from the admin page.
+/// A change to an operator, checked by `services::operators` and applied by the store.
 #[derive(Debug, Clone)]
 pub enum OperatorChange {
     Add {
         name: String,
-        role: crate::api::access::Role,
+        role: Role,
         password: secrecy::SecretString,
     },
-    SetRole(crate::api::access::Role),
+    SetRole(Role),
     SetPassword(secrecy::SecretString),
     SetDisabled(bool),
 }
 
 /// Operators, their logins and the audit log, which the server keeps in its database.
+#[async_trait::async_trait]
 pub trait Accounts: Send + Sync {
     /// Checks a login, counting failures per `client` and per name.
-    fn login<'a>(
-        &'a self,
-        name: &'a str,
-        password: &'a secrecy::SecretString,
-        client: &'a str,
-    ) -> BoxFuture<'a, Result<LoginOutcome, StoreError>>;
+    async fn login(
+        &self,
+        name: &str,
+        password: &secrecy::SecretString,
+        client: &str,
+    ) -> Result<LoginOutcome, StoreError>;
 
     /// The operator with this id, if they exist and are enabled.
-    fn operator(
-        &self,
-        id: i64,
-    ) -> BoxFuture<'_, Result<Option<crate::api::access::Me>, StoreError>>;
+    async fn operator(&self, id: i64) -> Result<Option<Me>, StoreError>;
 
-    fn operators(&self)
-        -> BoxFuture<'_, Result<Vec<crate::api::access::OperatorInfo>, StoreError>>;
+    async fn operators(&self) -> Result<Vec<OperatorInfo>, StoreError>;
 
-    /// Applies `change` to the operator `name`. `Err(Ok(message))` when the change is refused
+    /// Applies `change` to the operator `name`. `Ok(Err(message))` when the change is refused
     /// (an unknown name, a taken one, the last enabled admin).
-    fn change_operator<'a>(
-        &'a self,
-        name: &'a str,
-        change: OperatorChange,
-    ) -> BoxFuture<'a, Result<Result<(), String>, StoreError>>;
-
-    fn record(
+    async fn change_operator(
         &self,
-        entry: crate::api::access::AuditEntry,
-    ) -> BoxFuture<'_, Result<(), StoreError>>;
+        name: &str,
+        change: OperatorChange,
+    ) -> Result<Result<(), String>, StoreError>;
 
-    fn audit<'a>(
-        &'a self,
-        filter: &'a crate::api::access::AuditFilter,
-        limit: u32,
-    ) -> BoxFuture<'a, Result<Vec<crate::api::access::AuditEntry>, StoreError>>;
+    async fn record(&self, entry: AuditEntry) -> Result<(), StoreError>;
+
+    async fn audit(&self, query: &AuditQuery, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 /// The accounts store as context.

@@ -3,7 +3,7 @@
 //! its dump tasks) is timed through HTTP with a logged-in session, and the same two calls through
 //! the signed DIS client straight to the same backend. Sequential calls, medians and p99.
 
-use server::{accounts, config::Config, connect, web};
+use server::{accounts, config::Config, connect, http as web};
 use std::time::{Duration, Instant};
 
 // The console's allocator, as in its binary.

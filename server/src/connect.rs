@@ -6,7 +6,7 @@
 use crate::config::{Config, Credentials};
 use crate::dis::token::{IamTokens, TokenSource};
 use crate::dis::{Auth, ClientConfig, DisClient, Limits};
-use crate::dis_backend::{self, BackendConfig, BackendHandle};
+use dis_backend::{BackendConfig, BackendHandle};
 use rand::distr::{Alphanumeric, SampleString};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;

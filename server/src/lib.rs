@@ -1,18 +1,18 @@
-//! The console's server: typed configuration, telemetry, the axum router around the Leptos app,
-//! readiness, and graceful shutdown. `main.rs` only parses the command line and wires these.
+//! The console's server. The code map, the path of a request and the invariants are in
+//! `ARCHITECTURE.md`; in short:
+//!
+//! - [`cli`] and [`startup`]: the command line, and everything between it and a running server.
+//! - [`config`] and [`telemetry`]: typed settings from the environment; logging.
+//! - [`http`]: the HTTP edge (router, security envelope, sessions, readiness, serving).
+//! - [`accounts`]: operators, logins and the audit log in SQLite (the `Accounts` port).
+//! - [`dis`]: the DIS client (the `DisPort`), and [`connect`], which picks a remote DIS or
+//!   starts the embedded backend (the `dis-backend` crate).
 
 pub mod accounts;
+pub mod cli;
 pub mod config;
 pub mod connect;
 pub mod dis;
-pub mod dis_backend;
-pub mod readiness;
-pub mod security;
-pub mod sessions;
+pub mod http;
+pub mod startup;
 pub mod telemetry;
-pub mod web;
-
-/// The clock the embedded backend reads, in epoch milliseconds (tests line up with it).
-pub fn dis_backend_now() -> i64 {
-    dis::client::now_ms()
-}

@@ -1,5 +1,5 @@
 //! Logging: one subscriber for the process, text for people or JSON for collectors, filtered by
-//! `RUST_LOG`. Request spans (with their request id) are created in [`crate::web`].
+//! `RUST_LOG`. Request spans (with their request id) are created in [`crate::http::router`].
 
 use crate::config::LogFormat;
 use std::io::IsTerminal;

@@ -1,42 +1,33 @@
 //! For admins: the audit log and the operators.
 
-use super::access::{AuditEntry, AuditFilter, OperatorInfo, Role};
 use super::session::Password;
+use crate::domain::{AuditAction, AuditEntry, AuditFilter, OperatorInfo, Role};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use {super::envelope::store_fault, super::serve::serve, crate::services::operators};
 
 /// Audit lines, newest first, that match `filter`.
 #[server(endpoint = "list_audit")]
 pub async fn list_audit(filter: AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
-    async {
-        use super::ssr::{accounts, guard, internal};
-        guard(Role::Admin).await?;
-        filter.check().map_err(AppError::BadName)?;
-        accounts()?
-            .audit(&filter, super::access::AUDIT_PAGE)
-            .await
-            .map_err(|e| internal("accounts store", e.0))
-    }
-    .await
-    .map_err(super::ssr::with_status)
+    serve::<ListAudit>()
+        .accounts(|accounts| async move {
+            let query = filter.check().map_err(AppError::Rejected)?;
+            let page = crate::domain::audit::AUDIT_PAGE;
+            accounts.audit(&query, page).await.map_err(store_fault)
+        })
+        .await
 }
 
 #[server(endpoint = "list_operators")]
 pub async fn list_operators() -> Result<Vec<OperatorInfo>, AppError> {
-    async {
-        use super::ssr::{accounts, guard, internal};
-        guard(Role::Admin).await?;
-        accounts()?
-            .operators()
-            .await
-            .map_err(|e| internal("accounts store", e.0))
-    }
-    .await
-    .map_err(super::ssr::with_status)
+    serve::<ListOperators>()
+        .accounts(|accounts| async move { accounts.operators().await.map_err(store_fault) })
+        .await
 }
 
-/// One change to an operator, from the admin page.
+/// One change to an operator, from the admin page or the command line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OperatorEdit {
     Add {
@@ -68,57 +59,27 @@ impl OperatorEdit {
         }
     }
 
-    /// The audit log's name for it.
-    pub fn action(&self) -> &'static str {
+    /// How the audit log records it.
+    pub fn action(&self) -> AuditAction {
         match self {
-            OperatorEdit::Add { .. } => "add operator",
-            OperatorEdit::SetRole { .. } => "change role",
-            OperatorEdit::SetPassword { .. } => "set password",
-            OperatorEdit::SetDisabled { disabled: true, .. } => "disable operator",
+            OperatorEdit::Add { .. } => AuditAction::AddOperator,
+            OperatorEdit::SetRole { .. } => AuditAction::ChangeRole,
+            OperatorEdit::SetPassword { .. } => AuditAction::SetPassword,
+            OperatorEdit::SetDisabled { disabled: true, .. } => AuditAction::DisableOperator,
             OperatorEdit::SetDisabled {
                 disabled: false, ..
-            } => "enable operator",
+            } => AuditAction::EnableOperator,
         }
     }
 }
 
 #[server(endpoint = "save_operator", input = server_fn::codec::Json)]
 pub async fn save_operator(edit: OperatorEdit) -> Result<(), AppError> {
-    async {
-        use super::access::{check_new_password, parse_operator_name};
-        use super::ssr::{accounts, audit, guard, internal};
-        use crate::ports::OperatorChange;
-        let me = guard(Role::Admin).await?;
-        let target = edit.name().chars().take(64).collect::<String>();
-        let action = edit.action();
-        let result = async {
-            let name = parse_operator_name(edit.name()).map_err(AppError::BadName)?;
-            let change = match edit {
-                OperatorEdit::Add { role, password, .. } => {
-                    check_new_password(&password.0).map_err(AppError::BadName)?;
-                    OperatorChange::Add {
-                        name: name.clone(),
-                        role,
-                        password: password.into_secret(),
-                    }
-                }
-                OperatorEdit::SetRole { role, .. } => OperatorChange::SetRole(role),
-                OperatorEdit::SetPassword { password, .. } => {
-                    check_new_password(&password.0).map_err(AppError::BadName)?;
-                    OperatorChange::SetPassword(password.into_secret())
-                }
-                OperatorEdit::SetDisabled { disabled, .. } => OperatorChange::SetDisabled(disabled),
-            };
-            accounts()?
-                .change_operator(&name, change)
-                .await
-                .map_err(|e| internal("accounts store", e.0))?
-                .map_err(AppError::BadName)
-        }
-        .await;
-        audit(&me.name, action, &target, &result).await;
-        result
-    }
-    .await
-    .map_err(super::ssr::with_status)
+    serve::<SaveOperator>()
+        .audit(
+            edit.action(),
+            edit.name().chars().take(64).collect::<String>(),
+        )
+        .accounts(|accounts| async move { operators::change(accounts.as_ref(), edit).await })
+        .await
 }

@@ -1,9 +1,11 @@
 //! Logging in and out, and who is logged in.
 
-use super::access::Me;
+use crate::domain::Me;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use {super::serve::serve, crate::services::session};
 
 /// A password on its way to the server. Its `Debug` never prints it; it is serialised only to
 /// travel in the login request's body.
@@ -49,97 +51,35 @@ pub fn safe_next(next: &str) -> String {
 /// go next.
 #[server(endpoint = "login")]
 pub async fn login(name: String, password: Password, next: String) -> Result<String, AppError> {
-    async {
-        use super::ssr::{
-            accounts, audit, internal, now_ms, session, SessionOperator, SESSION_KEY,
-        };
-        use crate::ports::LoginOutcome;
-        let client = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .await
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|_| "unknown".to_owned());
-        let name = name.trim().to_owned();
-        // Oversized input is refused like a wrong password, before any hashing.
-        let shown = name.chars().take(64).collect::<String>();
-        let outcome = if name.chars().count() > 64 || password.0.len() > 1024 {
-            LoginOutcome::Refused
-        } else {
-            accounts()?
-                .login(&name, &password.into_secret(), &client)
+    serve::<Login>()
+        .accounts(|accounts| async move {
+            let client = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
                 .await
-                .map_err(|e| internal("accounts store", e.0))?
-        };
-        let result = match outcome {
-            LoginOutcome::Accepted { id, me } => {
-                async {
-                    let session = session().await?;
-                    // A new id at login: an id planted before it is worth nothing after.
-                    session
-                        .cycle_id()
-                        .await
-                        .map_err(|e| internal("session id", e))?;
-                    session
-                        .insert(
-                            SESSION_KEY,
-                            SessionOperator {
-                                id,
-                                login_ms: now_ms(),
-                            },
-                        )
-                        .await
-                        .map_err(|e| internal("session write", e))?;
-                    Ok(me.name)
-                }
-                .await
-            }
-            LoginOutcome::Refused => Err(AppError::Unauthorized(LOGIN_REFUSED.into())),
-            LoginOutcome::Throttled { retry_after_secs } => {
-                Err(AppError::Throttled { retry_after_secs })
-            }
-        };
-        // One audit line for every attempt, under the operator's name or the name typed.
-        let who = result.as_ref().map_or(shown, String::clone);
-        audit(&who, "login", &who, &result).await;
-        result?;
-        tracing::info!(operator = %who, "logged in");
-        Ok(safe_next(&next))
-    }
-    .await
-    .map_err(super::ssr::with_status)
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|_| "unknown".to_owned());
+            session::login(accounts.as_ref(), &client, &name, password, &next).await
+        })
+        .await
 }
 
 /// Ends this session on the server.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    async {
-        use super::ssr::{audit, current, internal, session};
-        let who = current().await.ok().flatten();
-        session()
-            .await?
-            .flush()
-            .await
-            .map_err(|e| internal("session end", e))?;
-        if let Some((_, me)) = who {
-            audit(&me.name, "logout", &me.name, &Ok::<(), AppError>(())).await;
-        }
-        Ok(())
-    }
-    .await
-    .map_err(super::ssr::with_status)
+    serve::<Logout>().run(session::logout).await
 }
 
 /// The operator behind this session, if any.
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
-    async {
-        match super::ssr::current().await {
-            Ok(who) => Ok(who.map(|(_, me)| me)),
-            Err(AppError::Unauthorized(_)) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-    .await
-    .map_err(super::ssr::with_status)
+    serve::<Whoami>()
+        .run(|| async {
+            match super::envelope::current().await {
+                Ok(who) => Ok(who.map(|(_, me)| me)),
+                Err(AppError::Unauthorized(_)) => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
+        .await
 }
 
 #[cfg(test)]

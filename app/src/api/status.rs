@@ -24,6 +24,18 @@ pub struct ExportInfo {
     pub project_id: String,
 }
 
+impl ExportInfo {
+    /// Where exported snippets for `stream` send their requests.
+    pub fn target(&self, stream: crate::domain::StreamName) -> crate::domain::export::ExportTarget {
+        crate::domain::export::ExportTarget {
+            endpoint: self.endpoint.clone(),
+            region: self.region.clone(),
+            project_id: self.project_id.clone(),
+            stream,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DisTargetSummary {
     /// `DIS_ENDPOINT` is unset: the console talks to its embedded DIS-compatible backend.
@@ -38,10 +50,7 @@ pub enum DisTargetSummary {
 
 #[server(endpoint = "console_status")]
 pub async fn get_console_status() -> Result<ConsoleStatus, AppError> {
-    async {
-        super::ssr::guard(super::access::Role::Viewer).await?;
-        super::ssr::provided::<ConsoleStatus>("ConsoleStatus")
-    }
-    .await
-    .map_err(super::ssr::with_status)
+    super::serve::serve::<GetConsoleStatus>()
+        .run(|| async { super::envelope::provided::<ConsoleStatus>("ConsoleStatus") })
+        .await
 }

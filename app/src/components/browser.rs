@@ -1,10 +1,11 @@
 //! The few browser facilities the pages use: the clock, session storage, the clipboard, focus.
 //! Each does nothing on the server, where there is no browser.
 
-/// Milliseconds since the epoch, from the browser's clock.
+/// Milliseconds since the epoch from the browser's clock; `None` while rendering on the server,
+/// so what depends on the moment (the path preview) appears only once the page is live.
 #[cfg(feature = "hydrate")]
 pub fn now_ms() -> Option<i64> {
-    Some(js_sys::Date::now() as i64)
+    Some(crate::clock::now_ms())
 }
 
 #[cfg(not(feature = "hydrate"))]

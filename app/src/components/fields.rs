@@ -1,5 +1,7 @@
 //! Form fields with their label, hint and inline error, wired for assistive technology:
 //! `aria-invalid` while the field is wrong, `aria-describedby` naming the hint and the error.
+//! Each takes the [`Field`] it edits and shows that field's own [`Field::label`], so a field is
+//! named the same in the form, in its errors and in the rules.
 
 use crate::domain::Field;
 use leptos::prelude::*;
@@ -17,23 +19,49 @@ fn described_by(id: &str, has_hint: bool) -> String {
     }
 }
 
+/// What a field shows and reports: its value, the change it makes, its error, and (for text) a
+/// touch when focus leaves it.
+#[derive(Clone, Copy)]
+pub struct FieldModel {
+    pub value: Signal<String>,
+    pub on_change: Callback<String>,
+    pub error: Signal<Option<String>>,
+    pub on_blur: Callback<()>,
+}
+
+impl FieldModel {
+    fn invalid(self) -> impl Fn() -> &'static str + Copy {
+        move || {
+            if self.error.get().is_some() {
+                "true"
+            } else {
+                "false"
+            }
+        }
+    }
+}
+
+/// The hint and the error line under a field.
+#[component]
+fn Notes(id: String, hint: Option<&'static str>, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
+        <p class="field-error" id=format!("{id}-error")>{move || error.get()}</p>
+    }
+}
+
 /// A one-line text input.
 #[component]
 pub fn TextField(
     field: Field,
-    label: &'static str,
+    model: FieldModel,
     #[prop(optional)] hint: Option<&'static str>,
-    value: Signal<String>,
-    on_change: Callback<String>,
-    error: Signal<Option<String>>,
-    on_blur: Callback<()>,
     #[prop(optional)] input_mode: Option<&'static str>,
-    #[prop(optional)] placeholder: Option<&'static str>,
 ) -> impl IntoView {
     let id = field_id(field);
     view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id.clone()>{label}</label>
+        <div class="field" class:invalid=move || model.error.get().is_some()>
+            <label for=id.clone()>{field.label()}</label>
             <input
                 id=id.clone()
                 name=field.wire_name()
@@ -41,15 +69,13 @@ pub fn TextField(
                 autocomplete="off"
                 spellcheck="false"
                 inputmode=input_mode
-                placeholder=placeholder
-                prop:value=move || value.get()
-                on:input=move |ev| on_change.run(event_target_value(&ev))
-                on:blur=move |_| on_blur.run(())
-                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                prop:value=move || model.value.get()
+                on:input=move |ev| model.on_change.run(event_target_value(&ev))
+                on:blur=move |_| model.on_blur.run(())
+                aria-invalid=model.invalid()
                 aria-describedby=described_by(&id, hint.is_some())
             />
-            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
-            <p class="field-error" id=format!("{id}-error")>{move || error.get()}</p>
+            <Notes id hint error=model.error/>
         </div>
     }
 }
@@ -71,18 +97,23 @@ impl Choice {
             disabled: None,
         }
     }
+
+    /// A choice shown but not offered, with the reason beside it.
+    pub fn unavailable(
+        value: impl Into<String>,
+        label: impl Into<String>,
+        why: impl Into<String>,
+    ) -> Self {
+        Choice {
+            disabled: Some(why.into()),
+            ..Choice::new(value, label)
+        }
+    }
 }
 
 /// A group of radio buttons in a fieldset; disabled choices say why beside them.
 #[component]
-pub fn RadioField(
-    field: Field,
-    legend: &'static str,
-    choices: Vec<Choice>,
-    value: Signal<String>,
-    on_change: Callback<String>,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
+pub fn RadioField(field: Field, model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
     let id = field_id(field);
     let name = field.wire_name();
     let options = choices
@@ -103,8 +134,8 @@ pub fn RadioField(
                         name=name
                         value=choice.value.clone()
                         disabled=disabled
-                        prop:checked=move || value.get() == checked_value
-                        on:change=move |_| on_change.run(v.clone())
+                        prop:checked=move || model.value.get() == checked_value
+                        on:change=move |_| model.on_change.run(v.clone())
                         aria-describedby=choice.disabled.as_ref().map(|_| reason_id.clone())
                     />
                     <label for=input_id>{choice.label.clone()}</label>
@@ -114,10 +145,10 @@ pub fn RadioField(
         })
         .collect_view();
     view! {
-        <fieldset class="field" class:invalid=move || error.get().is_some()>
-            <legend>{legend}</legend>
+        <fieldset class="field" class:invalid=move || model.error.get().is_some()>
+            <legend>{field.label()}</legend>
             {options}
-            <p class="field-error" id=format!("{id}-error")>{move || error.get()}</p>
+            <p class="field-error" id=format!("{id}-error")>{move || model.error.get()}</p>
         </fieldset>
     }
 }
@@ -126,12 +157,9 @@ pub fn RadioField(
 #[component]
 pub fn SelectField(
     field: Field,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
+    model: FieldModel,
     choices: Vec<Choice>,
-    value: Signal<String>,
-    on_change: Callback<String>,
-    error: Signal<Option<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let id = field_id(field);
     let options = choices
@@ -139,27 +167,26 @@ pub fn SelectField(
         .map(|c| {
             let v = c.value.clone();
             view! {
-                <option value=c.value.clone() selected=move || value.get() == v disabled=c.disabled.is_some()>
+                <option value=c.value.clone() selected=move || model.value.get() == v disabled=c.disabled.is_some()>
                     {c.label}
                 </option>
             }
         })
         .collect_view();
     view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id.clone()>{label}</label>
+        <div class="field" class:invalid=move || model.error.get().is_some()>
+            <label for=id.clone()>{field.label()}</label>
             <select
                 id=id.clone()
                 name=field.wire_name()
-                on:change=move |ev| on_change.run(event_target_value(&ev))
-                prop:value=move || value.get()
-                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                on:change=move |ev| model.on_change.run(event_target_value(&ev))
+                prop:value=move || model.value.get()
+                aria-invalid=model.invalid()
                 aria-describedby=described_by(&id, hint.is_some())
             >
                 {options}
             </select>
-            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
-            <p class="field-error" id=format!("{id}-error")>{move || error.get()}</p>
+            <Notes id hint error=model.error/>
         </div>
     }
 }

@@ -1,7 +1,11 @@
 //! Components shared by the pages.
 
+pub mod badge;
 pub mod browser;
 pub mod fields;
+pub mod notes;
 pub mod session;
+pub mod snippet;
+pub mod table;
 pub mod time;
 pub mod toast;

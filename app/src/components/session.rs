@@ -1,8 +1,8 @@
 //! Who is logged in, for the header and for hiding what a role cannot do. The server decides
 //! every action again; this only keeps the pages honest about what will work.
 
-use crate::api::access::{Me, Role};
 use crate::api::session::whoami;
+use crate::domain::{Me, Role};
 use crate::error::AppError;
 use leptos::prelude::*;
 

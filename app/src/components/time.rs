@@ -4,21 +4,6 @@ use crate::domain::civil::relative;
 use crate::domain::{DateTime, ZoneOffset};
 use leptos::prelude::*;
 
-/// Now, in epoch milliseconds: the browser's clock when hydrated, the server's when rendering.
-pub fn clock_ms() -> i64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::Date::now() as i64
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0)
-    }
-}
-
 /// `3 min ago`, with the exact UTC time as its tooltip and `datetime`; "never" for none.
 #[component]
 pub fn Ago(ms: i64) -> impl IntoView {
@@ -29,7 +14,7 @@ pub fn Ago(ms: i64) -> impl IntoView {
     view! {
         <time datetime=format!("{}Z", exact.to_iso_string())
             title=format!("{} UTC", exact.to_iso_string().replace('T', " "))>
-            {relative(ms, clock_ms())}
+            {relative(ms, crate::clock::now_ms())}
         </time>
     }
     .into_any()

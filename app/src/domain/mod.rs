@@ -1,8 +1,11 @@
-//! The dump task's rules, written once: types, parsing and validation, the wire JSON, the
-//! partition preview and the export snippets. Compiled into the browser (instant feedback) and
+//! The rules, written once: the dump task (types, parsing and validation, the wire JSON, the
+//! partition preview and the export snippets), and the console's own vocabulary of operators,
+//! roles and audit lines. Compiled into the browser (instant feedback) and
 //! into the server (the authority), so it does no I/O and carries no heavy crate: no regex, no
 //! date library.
 
+pub mod access;
+pub mod audit;
 pub mod civil;
 pub mod dis;
 pub mod errors;
@@ -10,7 +13,10 @@ pub mod export;
 pub mod names;
 pub mod preview;
 pub mod task;
+pub mod views;
 
+pub use access::{Me, OperatorInfo, Role};
+pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditOutcome};
 pub use civil::{DateTime, ZoneOffset};
 pub use errors::{Field, FieldError, FieldErrors};
 pub use names::{StreamName, TaskName};

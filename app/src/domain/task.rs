@@ -451,6 +451,43 @@ impl Default for TaskDraft {
     }
 }
 
+/// Which member of the draft holds each field's text.
+macro_rules! draft_texts {
+    ($($field:ident => $member:ident,)+) => {
+        impl TaskDraft {
+            /// The text the operator typed or chose for `field`.
+            pub fn text(&self, field: Field) -> &String {
+                match field {
+                    $(Field::$field => &self.$member,)+
+                }
+            }
+
+            /// The text of `field`, to change.
+            pub fn text_mut(&mut self, field: Field) -> &mut String {
+                match field {
+                    $(Field::$field => &mut self.$member,)+
+                }
+            }
+        }
+    };
+}
+
+draft_texts! {
+    TaskName => task_name,
+    AgencyName => agency_name,
+    DeliverTimeInterval => deliver_time_interval,
+    DeliverSizeInterval => deliver_size_interval,
+    ConsumerStrategy => consumer_strategy,
+    FilePrefix => file_prefix,
+    PartitionFormat => partition_format,
+    ObsBucketPath => obs_bucket_path,
+    DestinationFileType => destination_file_type,
+    RecordDelimiter => record_delimiter,
+    TimestampName => timestamp_name,
+    TimestampType => timestamp_type,
+    TimestampFormat => timestamp_format,
+}
+
 /// A dump task that satisfies every rule, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DumpTask {

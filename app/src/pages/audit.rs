@@ -1,8 +1,10 @@
 //! `/audit`: every login, change and test send, newest first, for admins.
 
-use crate::api::access::{AuditFilter, AUDIT_ACTIONS, AUDIT_OUTCOMES, AUDIT_PAGE};
 use crate::api::admin::list_audit;
+use crate::components::notes::ErrorNote;
+use crate::components::table::{columns, Table};
 use crate::components::time::Ago;
+use crate::domain::audit::{AuditAction, AuditFilter, AuditOutcome, AUDIT_PAGE};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -81,7 +83,7 @@ pub fn Audit() -> impl IntoView {
             <div class="field">
                 <label for="audit-action">"Action"</label>
                 <select id="audit-action" on:change=set_action>
-                    {std::iter::once("").chain(AUDIT_ACTIONS).map(|a| view! {
+                    {std::iter::once("").chain(AuditAction::ALL.iter().map(|a| a.as_str())).map(|a| view! {
                         <option value=a selected=move || filter().action == a>{if a.is_empty() { "Any" } else { a }}</option>
                     }).collect_view()}
                 </select>
@@ -89,7 +91,7 @@ pub fn Audit() -> impl IntoView {
             <div class="field">
                 <label for="audit-outcome">"Outcome"</label>
                 <select id="audit-outcome" on:change=set_outcome>
-                    {std::iter::once("").chain(AUDIT_OUTCOMES).map(|o| view! {
+                    {std::iter::once("").chain(AuditOutcome::ALL.iter().map(|o| o.as_str())).map(|o| view! {
                         <option value=o selected=move || filter().outcome == o>{if o.is_empty() { "Any" } else { o }}</option>
                     }).collect_view()}
                 </select>
@@ -105,39 +107,25 @@ pub fn Audit() -> impl IntoView {
                             audit_href(&AuditFilter { before_ms: list.last().map(|l| l.at_ms).unwrap_or(0), ..f.clone() })
                         });
                         view! {
-                            <div class="table-wrap">
-                                <table>
-                                    <caption class="visually-hidden">"Audit log"</caption>
-                                    <thead><tr>
-                                        <th scope="col">"When"</th>
-                                        <th scope="col">"Operator"</th>
-                                        <th scope="col">"Action"</th>
-                                        <th scope="col">"Target"</th>
-                                        <th scope="col">"Outcome"</th>
-                                        <th scope="col">"DIS code"</th>
-                                        <th scope="col">"Request id"</th>
-                                    </tr></thead>
-                                    <tbody>
+                            <Table caption="Audit log" columns=columns(&["When", "Operator", "Action", "Target", "Outcome", "DIS code", "Request id"])>
                                         {list.into_iter().map(|l| view! {
                                             <tr>
                                                 <td><Ago ms=l.at_ms/></td>
                                                 <td>{l.operator}</td>
-                                                <td>{l.action}</td>
+                                                <td>{l.action.as_str()}</td>
                                                 <td>{l.target}</td>
-                                                <td>{l.outcome}</td>
+                                                <td>{l.outcome.as_str()}</td>
                                                 <td>{l.dis_code.unwrap_or_default()}</td>
                                                 <td><code>{l.request_id}</code></td>
                                             </tr>
                                         }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            </Table>
                             <nav class="pager" aria-label="Audit pages">
                                 {older.map(|href| view! { <a class="button" href=href>"Older lines"</a> })}
                             </nav>
                         }.into_any()
                     }
-                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                 }
             })}
         </Transition>

@@ -1,6 +1,7 @@
 //! `/login`.
 
 use crate::api::session::{login, Password};
+use crate::components::notes::ErrorNote;
 use crate::components::session::reload_to;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -51,7 +52,7 @@ pub fn Login() -> impl IntoView {
                     <input id="login-password" type="password" autocomplete="current-password" required
                         prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
                 </div>
-                {move || problem.get().map(|p| view! { <p role="alert" class="error">{p}</p> })}
+                {move || problem.get().map(|p| view! { <ErrorNote message=p/> })}
                 <button type="submit" class="primary" disabled=move || busy.get()>
                     {move || if busy.get() { "Logging in…" } else { "Log in" }}
                 </button>

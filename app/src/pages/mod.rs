@@ -5,5 +5,7 @@ pub mod login;
 pub mod not_found;
 pub mod operators;
 pub mod overview;
+pub mod stream;
 pub mod streams;
+pub mod task;
 pub mod wizard;

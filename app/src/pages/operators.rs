@@ -1,10 +1,12 @@
 //! `/operators`: who may use the console, and with which role. For admins.
 
-use crate::api::access::Role;
 use crate::api::admin::{list_operators, save_operator, OperatorEdit};
 use crate::api::session::Password;
+use crate::components::notes::{ErrorNote, Problem};
+use crate::components::table::{columns, Column, Table};
 use crate::components::time::Ago;
 use crate::components::toast::{use_toasts, ToastKind};
+use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -47,22 +49,12 @@ pub fn Operators() -> impl IntoView {
     view! {
         <Title text="Operators"/>
         <h1>"Operators"</h1>
-        {move || problem.get().map(|p| view! { <p role="alert" class="error banner">{p}</p> })}
+        <Problem problem/>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading operators…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table>
-                                <caption class="visually-hidden">"Operators"</caption>
-                                <thead><tr>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Role"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col">"Added"</th>
-                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                </tr></thead>
-                                <tbody>
+                        <Table caption="Operators" columns=operator_columns()>
                                     {list.into_iter().map(|o| {
                                         let (n1, n2) = (o.name.clone(), o.name.clone());
                                         let disabled = o.disabled;
@@ -91,11 +83,9 @@ pub fn Operators() -> impl IntoView {
                                             </tr>
                                         }
                                     }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        </Table>
                     }.into_any(),
-                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                 }
             })}
         </Transition>
@@ -137,4 +127,10 @@ pub fn Operators() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+fn operator_columns() -> Vec<Column> {
+    let mut all = columns(&["Name", "Role", "Status", "Added"]);
+    all.push(Column::hidden("Actions"));
+    all
 }

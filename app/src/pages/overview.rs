@@ -1,4 +1,5 @@
 use crate::api::status::{get_console_status, ConsoleStatus, DisTargetSummary};
+use crate::components::notes::ErrorNote;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -18,7 +19,7 @@ pub fn Overview() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(status) => view! { <StatusDetails status/> }.into_any(),
-                        Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                     }
                 })}
             </Suspense>

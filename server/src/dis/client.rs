@@ -5,10 +5,11 @@
 //! that are safe to repeat are retried.
 
 use super::error::{parse_error_body, DisError};
-use super::signer::{self, SigningInput};
 use super::token::TokenSource;
 use app::domain::dis::*;
 use app::domain::{DumpTask, StreamName, TaskName};
+use app::ports::CreateOutcome;
+use dis_protocol::signer::{self, SigningInput};
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
@@ -61,15 +62,6 @@ pub struct ClientConfig {
     pub project_id: String,
     pub auth: Auth,
     pub limits: Limits,
-}
-
-/// The outcome of a create.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Created {
-    /// DIS answered 201.
-    Created,
-    /// The request timed out, and DIS then reported the task: it was created.
-    ConfirmedAfterTimeout,
 }
 
 #[derive(Debug)]
@@ -144,7 +136,10 @@ impl DisClient {
             ("Content-Type".into(), "application/json".into()),
             ("Host".into(), self.host.clone()),
             ("X-Project-Id".into(), self.project_id.clone()),
-            (signer::DATE_HEADER.into(), signer::sdk_date(now_ms())),
+            (
+                signer::DATE_HEADER.into(),
+                signer::sdk_date(app::clock::now_ms()),
+            ),
         ];
         let mut secret_headers: Vec<(String, String)> = Vec::new();
         match &self.auth {
@@ -292,9 +287,10 @@ impl DisClient {
         })
     }
 
-    /// One page of streams, starting after `start_after`.
+    /// One page of streams, starting after `start_after`. Walking the pages is
+    /// `app::services::streams`'s job.
     #[instrument(skip_all, fields(limit))]
-    pub async fn list_streams(
+    pub async fn stream_page(
         &self,
         limit: u32,
         start_after: Option<&StreamName>,
@@ -307,29 +303,6 @@ impl DisClient {
             .send(Method::GET, &self.path("streams"), &query, &[], true)
             .await?;
         Self::decode(answer)
-    }
-
-    /// Every stream, following the pages.
-    #[instrument(skip_all)]
-    pub async fn list_all_streams(&self) -> Result<Vec<StreamInfo>, DisError> {
-        let mut out: Vec<StreamInfo> = Vec::new();
-        let mut after: Option<StreamName> = None;
-        loop {
-            let page = self.list_streams(100, after.as_ref()).await?;
-            let has_more = page.has_more_streams;
-            let infos = page.into_infos();
-            let last = infos.last().map(|s| s.stream_name.clone());
-            out.extend(infos);
-            match (has_more, last) {
-                (true, Some(last)) => match StreamName::parse(&last) {
-                    // A name DIS returns that the allowlist refuses ends the walk rather than
-                    // reaching a URL.
-                    Ok(name) if Some(&name) != after.as_ref() => after = Some(name),
-                    _ => return Ok(out),
-                },
-                _ => return Ok(out),
-            }
-        }
     }
 
     #[instrument(skip_all, fields(stream = %stream))]
@@ -364,7 +337,7 @@ impl DisClient {
         &self,
         stream: &StreamName,
         task: &DumpTask,
-    ) -> Result<Created, DisError> {
+    ) -> Result<CreateOutcome, DisError> {
         let body = task.request_body();
         let path = self.path(&format!("streams/{stream}/transfer-tasks"));
         let sent = self
@@ -372,14 +345,14 @@ impl DisClient {
             .await
             .and_then(Self::no_content);
         match sent {
-            Ok(()) => Ok(Created::Created),
+            Ok(()) => Ok(CreateOutcome::Created),
             // The request may have reached DIS: find out before saying anything.
             Err(
                 failed @ (DisError::Timeout(_) | DisError::Transport | DisError::Malformed { .. }),
             ) => {
                 tracing::warn!("create answer lost; asking DIS whether the task exists");
                 match self.show_dump_task(stream, &task.task_name).await {
-                    Ok(_) => Ok(Created::ConfirmedAfterTimeout),
+                    Ok(_) => Ok(CreateOutcome::ConfirmedAfterTimeout),
                     Err(DisError::Api { code, .. }) if code == "DIS.4354" => Err(failed),
                     Err(_) => Err(DisError::OutcomeUnknown),
                 }
@@ -484,11 +457,4 @@ impl Auth {
     fn can_refresh(&self) -> bool {
         matches!(self, Auth::Token(t) if t.can_refresh())
     }
-}
-
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }

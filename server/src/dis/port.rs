@@ -1,12 +1,12 @@
 //! The DIS client as the `app` crate's [`DisPort`].
 
-use super::{Created, DisClient, DisError};
+use super::{DisClient, DisError};
 use app::domain::dis::{
     DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
-    PutRecordsResponse, StreamInfo, TaskAction, TaskDetails,
+    PutRecordsResponse, TaskAction, TaskDetails,
 };
 use app::domain::{DumpTask, StreamName, TaskName};
-use app::ports::{BoxFuture, CreateOutcome, DisPort, UpstreamError, UpstreamKind};
+use app::ports::{CreateOutcome, DisPort, UpstreamError, UpstreamKind};
 
 impl From<DisError> for UpstreamError {
     fn from(e: DisError) -> Self {
@@ -29,104 +29,67 @@ impl From<DisError> for UpstreamError {
     }
 }
 
+#[async_trait::async_trait]
 impl DisPort for DisClient {
-    fn list_streams(&self) -> BoxFuture<'_, Result<Vec<StreamInfo>, UpstreamError>> {
-        Box::pin(async move { self.list_all_streams().await.map_err(Into::into) })
-    }
-
-    fn stream_page<'a>(
-        &'a self,
+    async fn stream_page(
+        &self,
         limit: u32,
-        after: Option<&'a StreamName>,
-    ) -> BoxFuture<'a, Result<ListStreamsResponse, UpstreamError>> {
-        Box::pin(async move {
-            DisClient::list_streams(self, limit, after)
-                .await
-                .map_err(Into::into)
-        })
+        after: Option<&StreamName>,
+    ) -> Result<ListStreamsResponse, UpstreamError> {
+        Ok(DisClient::stream_page(self, limit, after).await?)
     }
 
-    fn list_dump_tasks<'a>(
-        &'a self,
-        stream: &'a StreamName,
-    ) -> BoxFuture<'a, Result<ListTasksResponse, UpstreamError>> {
-        Box::pin(async move {
-            DisClient::list_dump_tasks(self, stream)
-                .await
-                .map_err(Into::into)
-        })
+    async fn describe_stream(
+        &self,
+        stream: &StreamName,
+    ) -> Result<DescribeStreamResponse, UpstreamError> {
+        Ok(DisClient::describe_stream(self, stream).await?)
     }
 
-    fn show_dump_task<'a>(
-        &'a self,
-        stream: &'a StreamName,
-        task: &'a TaskName,
-    ) -> BoxFuture<'a, Result<TaskDetails, UpstreamError>> {
-        Box::pin(async move {
-            DisClient::show_dump_task(self, stream, task)
-                .await
-                .map_err(Into::into)
-        })
+    async fn list_dump_tasks(
+        &self,
+        stream: &StreamName,
+    ) -> Result<ListTasksResponse, UpstreamError> {
+        Ok(DisClient::list_dump_tasks(self, stream).await?)
     }
 
-    fn describe_stream<'a>(
-        &'a self,
-        stream: &'a StreamName,
-    ) -> BoxFuture<'a, Result<DescribeStreamResponse, UpstreamError>> {
-        Box::pin(async move {
-            DisClient::describe_stream(self, stream)
-                .await
-                .map_err(Into::into)
-        })
+    async fn show_dump_task(
+        &self,
+        stream: &StreamName,
+        task: &TaskName,
+    ) -> Result<TaskDetails, UpstreamError> {
+        Ok(DisClient::show_dump_task(self, stream, task).await?)
     }
 
-    fn task_action<'a>(
-        &'a self,
-        stream: &'a StreamName,
+    async fn add_dump_task(
+        &self,
+        stream: &StreamName,
+        task: &DumpTask,
+    ) -> Result<CreateOutcome, UpstreamError> {
+        Ok(DisClient::add_dump_task(self, stream, task).await?)
+    }
+
+    async fn task_action(
+        &self,
+        stream: &StreamName,
         action: TaskAction,
-        ids: &'a [String],
-    ) -> BoxFuture<'a, Result<(), UpstreamError>> {
-        Box::pin(async move {
-            DisClient::task_action(self, stream, action, ids)
-                .await
-                .map_err(Into::into)
-        })
+        ids: &[String],
+    ) -> Result<(), UpstreamError> {
+        Ok(DisClient::task_action(self, stream, action, ids).await?)
     }
 
-    fn put_records<'a>(
-        &'a self,
-        request: &'a PutRecordsRequest,
-    ) -> BoxFuture<'a, Result<PutRecordsResponse, UpstreamError>> {
-        Box::pin(async move {
-            DisClient::put_records(self, request)
-                .await
-                .map_err(Into::into)
-        })
+    async fn delete_dump_task(
+        &self,
+        stream: &StreamName,
+        task: &TaskName,
+    ) -> Result<(), UpstreamError> {
+        Ok(DisClient::delete_dump_task(self, stream, task).await?)
     }
 
-    fn delete_dump_task<'a>(
-        &'a self,
-        stream: &'a StreamName,
-        task: &'a TaskName,
-    ) -> BoxFuture<'a, Result<(), UpstreamError>> {
-        Box::pin(async move {
-            DisClient::delete_dump_task(self, stream, task)
-                .await
-                .map_err(Into::into)
-        })
-    }
-
-    fn add_dump_task<'a>(
-        &'a self,
-        stream: &'a StreamName,
-        task: &'a DumpTask,
-    ) -> BoxFuture<'a, Result<CreateOutcome, UpstreamError>> {
-        Box::pin(async move {
-            match DisClient::add_dump_task(self, stream, task).await {
-                Ok(Created::Created) => Ok(CreateOutcome::Created),
-                Ok(Created::ConfirmedAfterTimeout) => Ok(CreateOutcome::ConfirmedAfterTimeout),
-                Err(e) => Err(e.into()),
-            }
-        })
+    async fn put_records(
+        &self,
+        request: &PutRecordsRequest,
+    ) -> Result<PutRecordsResponse, UpstreamError> {
+        Ok(DisClient::put_records(self, request).await?)
     }
 }

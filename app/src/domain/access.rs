@@ -1,0 +1,112 @@
+//! Operators and their roles: who may do what, and the rules for names and passwords.
+
+use serde::{Deserialize, Serialize};
+
+/// An operator's role. Each includes the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// Reads streams and tasks.
+    Viewer,
+    /// Also adds, starts, pauses and clones tasks and sends test records.
+    Operator,
+    /// Also deletes tasks, manages operators and reads the audit log.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Operator, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Role, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == input.trim())
+            .ok_or_else(|| format!("'{input}' is not a role: use viewer, operator or admin."))
+    }
+
+    /// The role just below this one, if any.
+    pub fn below(self) -> Option<Role> {
+        match self {
+            Role::Viewer => None,
+            Role::Operator => Some(Role::Viewer),
+            Role::Admin => Some(Role::Operator),
+        }
+    }
+}
+
+/// The operator behind a session, as pages may see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub role: Role,
+}
+
+/// An operator as the admin page lists them: never the password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorInfo {
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created_ms: i64,
+}
+
+/// Operator names: 1 to 32 of `a-z 0-9 . _ -`, starting with a letter.
+pub fn parse_operator_name(input: &str) -> Result<String, String> {
+    let name = input.trim();
+    let ok = !name.is_empty()
+        && name.len() <= 32
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(name.to_owned())
+    } else {
+        Err(
+            "Use 1 to 32 lowercase letters, digits, '.', '_' or '-', starting with a letter."
+                .into(),
+        )
+    }
+}
+
+/// Passwords: 12 to 128 characters.
+pub fn check_new_password(password: &str) -> Result<(), String> {
+    match password.chars().count() {
+        0..=11 => Err("Use at least 12 characters.".into()),
+        129.. => Err("Use at most 128 characters.".into()),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_order_and_parse() {
+        assert!(Role::Viewer < Role::Operator && Role::Operator < Role::Admin);
+        assert_eq!(Role::parse("admin"), Ok(Role::Admin));
+        assert!(Role::parse("root")
+            .unwrap_err()
+            .contains("viewer, operator or admin"));
+        assert_eq!(Role::Admin.below(), Some(Role::Operator));
+    }
+
+    #[test]
+    fn operator_names_and_passwords() {
+        assert_eq!(parse_operator_name(" ops.lead "), Ok("ops.lead".into()));
+        for bad in ["", "Admin", "1abc", "a b", "a/b", "..", &"a".repeat(33)] {
+            assert!(parse_operator_name(bad).is_err(), "{bad}");
+        }
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("twelve chars").is_ok());
+        assert!(check_new_password(&"x".repeat(129)).is_err());
+    }
+}

@@ -1,0 +1,225 @@
+//! `/streams/:stream/tasks/:task`: one dump task, where it writes, its partitions, its export,
+//! and start, pause, clone and delete.
+
+use crate::api::status::{get_console_status, ConsoleStatus};
+use crate::api::streams::get_dump_task;
+use crate::api::tasks::{delete_dump_task, set_task_state};
+use crate::components::badge::StateBadge;
+use crate::components::notes::{ErrorNote, Problem};
+use crate::components::session::{allows, my_role};
+use crate::components::snippet::ExportSnippets;
+use crate::components::table::{columns, Table};
+use crate::components::time::Ago;
+use crate::components::toast::{use_toasts, ToastKind};
+use crate::domain::dis::{TaskAction, TaskDetails, TaskState};
+use crate::domain::preview::{dump_directory, object_directory};
+use crate::domain::{DataType, DumpTask, Role, StreamName, ZoneOffset};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+
+/// `/streams/:stream/tasks/:task`.
+#[component]
+pub fn Task() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        params.with(|p| {
+            (
+                p.get("stream").unwrap_or_default(),
+                p.get("task").unwrap_or_default(),
+            )
+        })
+    };
+    // Bumped after every change, so the page shows DIS's state again.
+    let version = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || (key(), version.get()),
+        |((s, t), _)| get_dump_task(s, t),
+    );
+    let status = Resource::new(|| (), |_| get_console_status());
+    view! {
+        <Title text=move || key().1/>
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading the dump task…"</p> }>
+            {move || Suspend::new(async move {
+                match (data.await, status.await) {
+                    (Ok(t), Ok(status)) => {
+                        let role = my_role().await;
+                        view! { <TaskDetailsView t status version role/> }.into_any()
+                    }
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TaskDetailsView(
+    t: TaskDetails,
+    status: ConsoleStatus,
+    version: RwSignal<u32>,
+    role: Option<Role>,
+) -> impl IntoView {
+    let (can_change, can_delete) = (allows(role, Role::Operator), allows(role, Role::Admin));
+    let d = t.obs_destination_description.clone().unwrap_or_default();
+    let path = object_directory(
+        d.obs_bucket_path.as_deref().unwrap_or(""),
+        d.file_prefix.as_deref().unwrap_or(""),
+        d.partition_format.as_deref().unwrap_or(""),
+    );
+    let stream_href = format!("/streams/{}", t.stream_name);
+    let clone_href = format!("/streams/{}/add-task?clone={}", t.stream_name, t.task_name);
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    // What is running, for the progress line; `None` when idle.
+    let busy = RwSignal::new(None::<&'static str>);
+    let problem = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let stream = t.stream_name.clone();
+    let name = t.task_name.clone();
+    let id = t.task_id.clone();
+    let state = t.state;
+
+    let change = {
+        let (stream, name, id) = (stream.clone(), name.clone(), id.clone());
+        move |action: TaskAction| {
+            let (stream, name, id) = (stream.clone(), name.clone(), id.clone());
+            busy.set(Some(if action == TaskAction::Start {
+                "Starting…"
+            } else {
+                "Pausing…"
+            }));
+            problem.set(None);
+            leptos::task::spawn_local(async move {
+                let result = set_task_state(stream, vec![id], action).await;
+                busy.set(None);
+                match result {
+                    Ok(()) => {
+                        let verb = if action == TaskAction::Start {
+                            "started"
+                        } else {
+                            "paused"
+                        };
+                        toasts.push(ToastKind::Success, format!("Dump task {name} {verb}."));
+                        version.update(|v| *v += 1);
+                    }
+                    Err(e) => problem.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let delete = {
+        let (stream, name) = (stream.clone(), name.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let (stream, name, confirm) = (stream.clone(), name.clone(), typed.get_untracked());
+            let navigate = navigate.clone();
+            busy.set(Some("Deleting…"));
+            problem.set(None);
+            leptos::task::spawn_local(async move {
+                let result = delete_dump_task(stream.clone(), name.clone(), confirm).await;
+                busy.set(None);
+                match result {
+                    Ok(()) => {
+                        toasts.push(ToastKind::Success, format!("Dump task {name} deleted."));
+                        navigate(&format!("/streams/{stream}"), NavigateOptions::default());
+                    }
+                    Err(e) => problem.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let start = {
+        let change = change.clone();
+        move |_| change(TaskAction::Start)
+    };
+    let pause = move |_| change(TaskAction::Stop);
+    // DIS reports the descriptor; read it with the shared rules (the stream's data type does
+    // not matter for reading a task back).
+    let parsed = t
+        .obs_destination_description
+        .as_ref()
+        .and_then(|d| DumpTask::from_descriptor(d, DataType::Json).ok());
+    let zone = ZoneOffset::from_minutes(status.time_zone_minutes).unwrap_or(ZoneOffset::UTC);
+    let last_dump = match &parsed {
+        Some(task) if task.processing_schema.is_some() => Some(view! {
+            <span>"Each record goes to the directory of its own "<code>{task.processing_schema.as_ref().map(|s| s.timestamp_name.clone())}</code>" time."</span>
+        }.into_any()),
+        Some(task) => dump_directory(task, t.last_transfer_timestamp, zone).map(|dir| view! {
+            <code class="object-path">{format!("{dir}/")}</code>
+            <span class="hint">{format!(" (the dump's time on the {zone} clock)")}</span>
+        }.into_any()),
+        None => None,
+    }
+    .unwrap_or_else(|| view! { <span class="muted">"Nothing dumped yet."</span> }.into_any());
+    let snippets = parsed
+        .zip(StreamName::parse(&t.stream_name).ok())
+        .map(|(task, stream)| {
+            let target = status.export.target(stream);
+            view! { <ExportSnippets task target/> }
+        });
+    let confirm_name = name.clone();
+    view! {
+        <p class="context"><a href=stream_href>{t.stream_name.clone()}</a></p>
+        <div class="page-head">
+            <h1>{t.task_name.clone()}</h1>
+            <StateBadge state=t.state/>
+        </div>
+        <div class="actions" role="group" aria-label="Task actions">
+            {(can_change && state != TaskState::Running).then(|| view! {
+                <button type="button" on:click=start.clone() disabled=move || busy.get().is_some()>"Start"</button>
+            })}
+            {(can_change && state == TaskState::Running).then(|| view! {
+                <button type="button" on:click=pause.clone() disabled=move || busy.get().is_some()>"Pause"</button>
+            })}
+            {can_change.then(|| view! { <a class="button" href=clone_href>"Clone"</a> })}
+            <button type="button" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
+            {can_delete.then(|| view! {
+                <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || busy.get().is_some()>"Delete"</button>
+            })}
+        </div>
+        <p class="progress muted" aria-live="polite">{move || busy.get()}</p>
+        <Problem problem/>
+        <Show when=move || confirming.get()>
+            <form class="card confirm" on:submit=delete.clone()>
+                <div class="field">
+                    <label for="confirm-delete">{format!("Type {} to delete this task", confirm_name)}</label>
+                    <input id="confirm-delete" type="text" autocomplete="off"
+                        prop:value=move || typed.get()
+                        on:input=move |ev| typed.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit" class="danger" disabled=move || busy.get().is_some()>"Delete dump task"</button>
+                <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            </form>
+        </Show>
+        <dl class="facts card">
+            <dt>"Task ID"</dt><dd><code>{t.task_id.clone()}</code></dd>
+            <dt>"Writes to"</dt><dd><code class="object-path">{path}"/"</code></dd>
+            <dt>"Last dump went to"</dt><dd>{last_dump}</dd>
+            <dt>"File type"</dt><dd>{d.destination_file_type.clone().unwrap_or_default()}</dd>
+            <dt>"Dump interval"</dt><dd>{d.deliver_time_interval.map(|n| format!("{n} seconds")).unwrap_or_default()}</dd>
+            <dt>"Start from"</dt><dd>{d.consumer_strategy.clone().unwrap_or_default()}</dd>
+            <dt>"IAM agency"</dt><dd>{d.agency_name.clone().unwrap_or_default()}</dd>
+            <dt>"Last dump"</dt><dd><Ago ms=t.last_transfer_timestamp/></dd>
+            <dt>"Created"</dt><dd><Ago ms=t.create_time/></dd>
+        </dl>
+        <h2>"Partitions"</h2>
+        <Table caption="Partitions" columns=columns(&["Partition", "State", "Offset", "Discarded", "Last dump"])>
+                    {t.partitions.into_iter().map(|p| view! {
+                        <tr>
+                            <td>{p.partition_id}</td>
+                            <td>{p.state}</td>
+                            <td>{p.last_transfer_offset}</td>
+                            <td>{p.discard}</td>
+                            <td><Ago ms=p.last_transfer_timestamp/></td>
+                        </tr>
+                    }).collect_view()}
+        </Table>
+        <section aria-labelledby="export-heading">
+            <h2 id="export-heading">"Export"</h2>
+            {snippets}
+        </section>
+    }
+}

@@ -1,0 +1,146 @@
+//! The wizard's state: the steps, the draft and what the operator has touched, the errors to
+//! show under each field, and what session storage keeps.
+
+use crate::components::fields::FieldModel;
+use crate::domain::{Field, FieldErrors, TaskDraft};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    Destination,
+    FileType,
+    Partition,
+    Schema,
+    Review,
+}
+
+impl Step {
+    pub const ALL: [Step; 5] = [
+        Step::Destination,
+        Step::FileType,
+        Step::Partition,
+        Step::Schema,
+        Step::Review,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Destination => "Destination",
+            Step::FileType => "File type",
+            Step::Partition => "Partition",
+            Step::Schema => "Timestamp schema",
+            Step::Review => "Review",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    /// The fields this step asks for, in the order it shows them.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Step::Destination => &[Field::TaskName, Field::AgencyName, Field::ConsumerStrategy],
+            Step::FileType => &[Field::DestinationFileType, Field::RecordDelimiter],
+            Step::Partition => &[
+                Field::ObsBucketPath,
+                Field::FilePrefix,
+                Field::PartitionFormat,
+                Field::DeliverTimeInterval,
+                Field::DeliverSizeInterval,
+            ],
+            Step::Schema => &[
+                Field::TimestampName,
+                Field::TimestampType,
+                Field::TimestampFormat,
+            ],
+            Step::Review => &[],
+        }
+    }
+
+    /// The step that asks for `field`.
+    pub fn of(field: Field) -> Step {
+        Step::ALL
+            .into_iter()
+            .find(|s| s.fields().contains(&field))
+            .unwrap_or(Step::Review)
+    }
+}
+
+/// What session storage keeps of a wizard in progress.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct Saved {
+    pub draft: TaskDraft,
+    pub step: Step,
+    pub sample: String,
+}
+
+pub(super) fn storage_key(stream: &str) -> String {
+    format!("dis-console:add-task:{stream}")
+}
+
+/// The draft and its errors, shared by every step.
+#[derive(Clone, Copy)]
+pub(super) struct WizardState {
+    pub draft: RwSignal<TaskDraft>,
+    pub touched: RwSignal<BTreeSet<Field>>,
+    /// Errors the server reported for the last create, until the field is edited.
+    pub server_errors: RwSignal<FieldErrors>,
+    pub errors: Memo<FieldErrors>,
+}
+
+impl WizardState {
+    /// Everything a field component needs to edit `field` of the draft.
+    pub fn model(self, field: Field) -> FieldModel {
+        FieldModel {
+            value: self.value(field),
+            on_change: self.setter(field),
+            error: self.error(field),
+            on_blur: self.touch(field),
+        }
+    }
+
+    fn value(self, field: Field) -> Signal<String> {
+        let draft = self.draft;
+        Signal::derive(move || draft.with(|d| d.text(field).clone()))
+    }
+
+    fn setter(self, field: Field) -> Callback<String> {
+        let s = self;
+        Callback::new(move |v: String| {
+            s.draft.update(|d| *d.text_mut(field) = v);
+            s.touched.update(|t| {
+                t.insert(field);
+            });
+            s.server_errors.update(|e| *e = e.without(field));
+        })
+    }
+
+    fn touch(self, field: Field) -> Callback<()> {
+        let touched = self.touched;
+        Callback::new(move |_| {
+            touched.update(|t| {
+                t.insert(field);
+            })
+        })
+    }
+
+    /// The message to show under a field: the server's, else the rule's once touched.
+    fn error(self, field: Field) -> Signal<Option<String>> {
+        let s = self;
+        Signal::derive(move || {
+            if let Some(m) = s
+                .server_errors
+                .with(|e| e.message_for(field).map(str::to_string))
+            {
+                return Some(m);
+            }
+            if !s.touched.with(|t| t.contains(&field)) {
+                return None;
+            }
+            s.errors.with(|e| e.message_for(field).map(str::to_string))
+        })
+    }
+}

@@ -1,0 +1,312 @@
+//! The steps that ask for the task's settings: destination, file type, partition and timestamp
+//! schema. Each field shows the same rule messages the server would answer with.
+
+use super::preview::{DirectoryList, PathPreview};
+use super::state::WizardState;
+use crate::components::fields::{Choice, FieldModel, RadioField, SelectField, TextField};
+use crate::domain::preview;
+use crate::domain::task::{
+    FileType, PartitionFormat, RecordDelimiter, TimestampFormat, TimestampType,
+};
+use crate::domain::{ConsumerStrategy, DataType, Field, ZoneOffset};
+use leptos::prelude::*;
+
+#[component]
+pub(super) fn DestinationStep(state: WizardState) -> impl IntoView {
+    let not_yet = "Not offered by this console yet";
+    let destinations = vec![
+        Choice::new("OBS", "OBS (object storage)"),
+        Choice::unavailable("MRS", "MRS", not_yet),
+        Choice::unavailable("DLI", "DLI", not_yet),
+        Choice::unavailable("DWS", "DWS", not_yet),
+        Choice::unavailable("CLOUDTABLE", "CloudTable", not_yet),
+    ];
+    let consumer = ConsumerStrategy::ALL
+        .iter()
+        .map(|c| Choice::new(c.as_wire(), c.label()))
+        .collect();
+    view! {
+        <fieldset class="field">
+            <legend>"Destination"</legend>
+            {destinations
+                .into_iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let id = format!("destination-{i}");
+                    let disabled = d.disabled.is_some();
+                    view! {
+                        <div class="radio" class:disabled=disabled>
+                            <input type="radio" id=id.clone() name="destination_type" value=d.value.clone() disabled=disabled checked=!disabled/>
+                            <label for=id>{d.label}</label>
+                            {d.disabled.map(|why| view! { <span class="reason">{why}</span> })}
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+        <TextField
+            field=Field::TaskName
+            model=state.model(Field::TaskName)
+            hint="1 to 64 letters, digits, '-' or '_'; unique within the stream."
+        />
+        <TextField
+            field=Field::AgencyName
+            model=state.model(Field::AgencyName)
+            hint="The agency DIS uses to write to OBS. The DIS console creates dis_admin_agency."
+        />
+        <RadioField
+            field=Field::ConsumerStrategy
+            model=state.model(Field::ConsumerStrategy)
+            choices=consumer
+        />
+    }
+}
+
+#[component]
+pub(super) fn FileTypeStep(state: WizardState, data_type: DataType) -> impl IntoView {
+    let file_types = FileType::ALL
+        .iter()
+        .map(|f| Choice {
+            value: f.as_wire().into(),
+            label: f.label().into(),
+            disabled: (*f != FileType::Text && data_type != DataType::Json)
+                .then(|| format!("Needs a JSON stream; this one holds {data_type}.")),
+        })
+        .collect();
+    let draft = state.draft;
+    let is_text = move || draft.with(|d| d.destination_file_type == FileType::Text.as_wire());
+    let delimiter_value = Signal::derive(move || {
+        draft.with(|d| {
+            RecordDelimiter::parse(&d.record_delimiter)
+                .map(delimiter_token)
+                .unwrap_or_else(|_| d.record_delimiter.clone())
+        })
+    });
+    // The select shows a token for each delimiter; the draft keeps the wire form.
+    let delimiter = {
+        let model = state.model(Field::RecordDelimiter);
+        let set = model.on_change;
+        FieldModel {
+            value: delimiter_value,
+            on_change: Callback::new(move |token: String| {
+                let wire = RecordDelimiter::parse(&token)
+                    .map(|d| d.as_wire().to_string())
+                    .unwrap_or(token);
+                set.run(wire)
+            }),
+            ..model
+        }
+    };
+    view! {
+        <RadioField
+            field=Field::DestinationFileType
+            model=state.model(Field::DestinationFileType)
+            choices=file_types
+        />
+        <Show when=is_text fallback=|| view! {
+            <p class="hint">"Parquet and carbon files hold their own record boundaries: no delimiter."</p>
+        }>
+            <SelectField
+                field=Field::RecordDelimiter
+                model=delimiter
+                hint="What separates records inside a text file."
+                choices=delimiter_choices()
+            />
+        </Show>
+    }
+}
+
+fn delimiter_choices() -> Vec<Choice> {
+    RecordDelimiter::ALL
+        .iter()
+        .map(|d| Choice::new(delimiter_token(*d), d.label()))
+        .collect()
+}
+
+/// The form value of a delimiter (a line break cannot sit in an option's value reliably).
+fn delimiter_token(d: RecordDelimiter) -> String {
+    match d {
+        RecordDelimiter::Newline => "\\n".into(),
+        other => other.as_wire().into(),
+    }
+}
+
+#[component]
+pub(super) fn PartitionStep(
+    state: WizardState,
+    zone: ZoneOffset,
+    now: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let formats = PartitionFormat::ALL
+        .iter()
+        .map(|p| Choice::new(p.as_wire(), p.label()))
+        .collect();
+    view! {
+        <TextField
+            field=Field::ObsBucketPath
+            model=state.model(Field::ObsBucketPath)
+            hint="3 to 63 lowercase letters, digits, '-' and '.'."
+        />
+        <TextField
+            field=Field::FilePrefix
+            model=state.model(Field::FilePrefix)
+            hint="Optional. Up to 50 letters, digits, '_' and '/' between directories; no leading '/'."
+        />
+        <SelectField
+            field=Field::PartitionFormat
+            model=state.model(Field::PartitionFormat)
+            choices=formats
+        />
+        <TextField
+            field=Field::DeliverTimeInterval
+            model=state.model(Field::DeliverTimeInterval)
+            hint="30 to 900. DIS writes a file this often when records arrived."
+            input_mode="numeric"
+        />
+        <TextField
+            field=Field::DeliverSizeInterval
+            model=state.model(Field::DeliverSizeInterval)
+            hint="1 to 300: also dump once this much has gathered. Newer DIS endpoints only."
+            input_mode="numeric"
+        />
+        <PathPreview state zone now/>
+    }
+}
+
+#[component]
+pub(super) fn SchemaStep(
+    state: WizardState,
+    zone: ZoneOffset,
+    sample: RwSignal<String>,
+    now: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let draft = state.draft;
+    let enabled = Signal::derive(move || draft.with(|d| d.use_processing_schema));
+    let is_string = move || draft.with(|d| d.timestamp_type == TimestampType::String.as_wire());
+    let offered = move || draft.with(|d| d.destination_file_type != FileType::Text.as_wire());
+    let timestamp_type = {
+        let model = state.model(Field::TimestampType);
+        let set = model.on_change;
+        FieldModel {
+            on_change: Callback::new(move |v: String| {
+                // A Timestamp has no format; a String starts from the usual one.
+                let format = if v == TimestampType::Timestamp.as_wire() {
+                    String::new()
+                } else {
+                    TimestampFormat::DashYmd.as_wire().to_string()
+                };
+                draft.update(|d| d.timestamp_format = format);
+                set.run(v)
+            }),
+            ..model
+        }
+    };
+    let landing = move || {
+        let text = sample.get();
+        if text.trim().is_empty() {
+            return None;
+        }
+        Some(draft.with(|d| {
+            let schema = crate::domain::ProcessingSchema::from_draft(d).ok();
+            match schema {
+                None => {
+                    Err("Complete the timestamp field, type and format above first.".to_string())
+                }
+                Some(schema) => {
+                    let format = PartitionFormat::parse(&d.partition_format)
+                        .unwrap_or(PartitionFormat::Flat);
+                    let bucket = if d.obs_bucket_path.trim().is_empty() {
+                        "<bucket>"
+                    } else {
+                        d.obs_bucket_path.as_str()
+                    };
+                    preview::sample_landing(&text, &schema, bucket, &d.file_prefix, format, zone)
+                }
+            }
+        }))
+    };
+    let _ = now;
+    view! {
+        <p class="hint">
+            {move || if offered() {
+                "Parquet and carbon tasks can take the time directories from each record's own timestamp."
+            } else {
+                "Optional for text files: with a schema, the time directories come from each record's own timestamp instead of the time of the dump."
+            }}
+        </p>
+        <div class="field checkbox">
+            <input
+                type="checkbox"
+                id="field-use_processing_schema"
+                prop:checked=move || enabled.get()
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    draft.update(|d| d.use_processing_schema = on);
+                }
+            />
+            <label for="field-use_processing_schema">"Use each record's own timestamp"</label>
+        </div>
+        <Show when=move || enabled.get()>
+            <TextField
+                field=Field::TimestampName
+                model=state.model(Field::TimestampName)
+                hint="The attribute of each JSON record that holds its time."
+            />
+            <RadioField
+                field=Field::TimestampType
+                model=timestamp_type
+                choices=timestamp_type_choices()
+            />
+            <Show when=is_string>
+                <SelectField
+                    field=Field::TimestampFormat
+                    model=state.model(Field::TimestampFormat)
+                    choices=timestamp_format_choices()
+                />
+            </Show>
+            <div class="field">
+                <label for="sample-record">"Sample record (JSON)"</label>
+                <textarea
+                    id="sample-record"
+                    rows="3"
+                    spellcheck="false"
+                    aria-describedby="sample-result"
+                    prop:value=move || sample.get()
+                    on:input=move |ev| sample.set(event_target_value(&ev))
+                ></textarea>
+            </div>
+            <div id="sample-result" aria-live="polite">
+                {move || landing().map(|r| match r {
+                    Ok(l) => view! {
+                        <p>"Read " <code>{l.record_time}</code> "; it lands in:"</p>
+                        <DirectoryList rows=l.directories/>
+                        {l.warning.map(|w| view! { <p class="warning" role="status">{w}</p> })}
+                    }.into_any(),
+                    Err(e) => view! { <p class="field-error">{e}</p> }.into_any(),
+                })}
+            </div>
+        </Show>
+    }
+}
+
+fn timestamp_type_choices() -> Vec<Choice> {
+    TimestampType::ALL
+        .iter()
+        .map(|t| {
+            Choice::new(
+                t.as_wire(),
+                match t {
+                    TimestampType::String => "String: formatted text",
+                    TimestampType::Timestamp => "Timestamp: 13-digit epoch milliseconds",
+                },
+            )
+        })
+        .collect()
+}
+
+fn timestamp_format_choices() -> Vec<Choice> {
+    TimestampFormat::ALL
+        .iter()
+        .map(|f| Choice::new(f.as_wire(), f.label()))
+        .collect()
+}

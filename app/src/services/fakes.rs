@@ -1,0 +1,292 @@
+//! In-memory stand-ins for the ports, for unit tests of the services: no HTTP, no database.
+
+use crate::domain::audit::AuditQuery;
+use crate::domain::dis::{
+    DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
+    PutRecordsResponse, StreamInfo, TaskAction, TaskDetails,
+};
+use crate::domain::{AuditEntry, DumpTask, Me, OperatorInfo, Role, StreamName, TaskName};
+use crate::ports::{
+    Accounts, CreateOutcome, DisPort, LoginOutcome, OperatorChange, StoreError, UpstreamError,
+    UpstreamKind,
+};
+use secrecy::ExposeSecret;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+fn rejected(code: &str) -> UpstreamError {
+    UpstreamError {
+        kind: UpstreamKind::Rejected,
+        code: Some(code.to_owned()),
+        dis_request_id: Some("fake".into()),
+        detail: format!("the fake DIS refused with {code}"),
+    }
+}
+
+/// Streams in name order, as DIS pages them; it counts the pages read. Task operations answer
+/// as DIS does for a stream without tasks.
+#[derive(Default)]
+pub struct FakeDis {
+    streams: Vec<String>,
+    pages: AtomicUsize,
+    /// Answer the first page whatever is asked, as a broken DIS might.
+    repeat: bool,
+}
+
+impl FakeDis {
+    pub fn with_streams(names: impl IntoIterator<Item = String>) -> FakeDis {
+        let mut streams: Vec<String> = names.into_iter().collect();
+        streams.sort();
+        FakeDis {
+            streams,
+            ..FakeDis::default()
+        }
+    }
+
+    pub fn repeating_pages(self) -> FakeDis {
+        FakeDis {
+            repeat: true,
+            ..self
+        }
+    }
+
+    pub fn pages_read(&self) -> usize {
+        self.pages.load(Ordering::Relaxed)
+    }
+
+    fn exists(&self, stream: &StreamName) -> Result<(), UpstreamError> {
+        if self.streams.iter().any(|s| s == stream.as_str()) {
+            Ok(())
+        } else {
+            Err(rejected("DIS.4301"))
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl DisPort for FakeDis {
+    async fn stream_page(
+        &self,
+        limit: u32,
+        after: Option<&StreamName>,
+    ) -> Result<ListStreamsResponse, UpstreamError> {
+        self.pages.fetch_add(1, Ordering::Relaxed);
+        let after = if self.repeat { None } else { after };
+        let rest: Vec<&String> = self
+            .streams
+            .iter()
+            .filter(|s| after.is_none_or(|a| s.as_str() > a.as_str()))
+            .collect();
+        let page: Vec<StreamInfo> = rest
+            .iter()
+            .take(limit as usize)
+            .map(|name| StreamInfo {
+                stream_name: (*name).clone(),
+                ..StreamInfo::default()
+            })
+            .collect();
+        Ok(ListStreamsResponse {
+            total_number: self.streams.len() as u64,
+            has_more_streams: self.repeat || rest.len() > page.len(),
+            stream_names: page.iter().map(|s| s.stream_name.clone()).collect(),
+            stream_info_list: page,
+        })
+    }
+
+    async fn describe_stream(
+        &self,
+        stream: &StreamName,
+    ) -> Result<DescribeStreamResponse, UpstreamError> {
+        self.exists(stream)?;
+        Ok(DescribeStreamResponse {
+            stream_name: stream.to_string(),
+            data_type: "JSON".into(),
+            ..DescribeStreamResponse::default()
+        })
+    }
+
+    async fn list_dump_tasks(
+        &self,
+        stream: &StreamName,
+    ) -> Result<ListTasksResponse, UpstreamError> {
+        self.exists(stream)?;
+        Ok(ListTasksResponse {
+            quota: 5,
+            ..ListTasksResponse::default()
+        })
+    }
+
+    async fn show_dump_task(
+        &self,
+        stream: &StreamName,
+        _task: &TaskName,
+    ) -> Result<TaskDetails, UpstreamError> {
+        self.exists(stream)?;
+        Err(rejected("DIS.4354"))
+    }
+
+    async fn add_dump_task(
+        &self,
+        stream: &StreamName,
+        _task: &DumpTask,
+    ) -> Result<CreateOutcome, UpstreamError> {
+        self.exists(stream)?;
+        Ok(CreateOutcome::Created)
+    }
+
+    async fn task_action(
+        &self,
+        stream: &StreamName,
+        _action: TaskAction,
+        _ids: &[String],
+    ) -> Result<(), UpstreamError> {
+        self.exists(stream)?;
+        Err(rejected("DIS.4354"))
+    }
+
+    async fn delete_dump_task(
+        &self,
+        stream: &StreamName,
+        _task: &TaskName,
+    ) -> Result<(), UpstreamError> {
+        self.exists(stream)?;
+        Err(rejected("DIS.4354"))
+    }
+
+    async fn put_records(
+        &self,
+        request: &PutRecordsRequest,
+    ) -> Result<PutRecordsResponse, UpstreamError> {
+        self.exists(&StreamName::parse(&request.stream_name).map_err(|_| rejected("DIS.4301"))?)?;
+        Ok(PutRecordsResponse::default())
+    }
+}
+
+struct FakeOperator {
+    id: i64,
+    info: OperatorInfo,
+    password: String,
+}
+
+/// Operators and an audit log in memory, with the store's refusals (a taken name, an unknown
+/// one, the last enabled admin). Logins are not throttled.
+#[derive(Default)]
+pub struct FakeAccounts {
+    operators: Mutex<Vec<FakeOperator>>,
+    pub audit_log: Mutex<Vec<AuditEntry>>,
+}
+
+impl FakeAccounts {
+    fn enabled_admins(list: &[FakeOperator]) -> usize {
+        list.iter()
+            .filter(|o| o.info.role == Role::Admin && !o.info.disabled)
+            .count()
+    }
+}
+
+#[async_trait::async_trait]
+impl Accounts for FakeAccounts {
+    async fn login(
+        &self,
+        name: &str,
+        password: &secrecy::SecretString,
+        _client: &str,
+    ) -> Result<LoginOutcome, StoreError> {
+        let list = self.operators.lock().unwrap();
+        Ok(match list.iter().find(|o| o.info.name == name) {
+            Some(o) if !o.info.disabled && o.password == password.expose_secret() => {
+                LoginOutcome::Accepted {
+                    id: o.id,
+                    me: Me {
+                        name: o.info.name.clone(),
+                        role: o.info.role,
+                    },
+                }
+            }
+            _ => LoginOutcome::Refused,
+        })
+    }
+
+    async fn operator(&self, id: i64) -> Result<Option<Me>, StoreError> {
+        let list = self.operators.lock().unwrap();
+        Ok(list
+            .iter()
+            .find(|o| o.id == id && !o.info.disabled)
+            .map(|o| Me {
+                name: o.info.name.clone(),
+                role: o.info.role,
+            }))
+    }
+
+    async fn operators(&self) -> Result<Vec<OperatorInfo>, StoreError> {
+        let list = self.operators.lock().unwrap();
+        Ok(list.iter().map(|o| o.info.clone()).collect())
+    }
+
+    async fn change_operator(
+        &self,
+        name: &str,
+        change: OperatorChange,
+    ) -> Result<Result<(), String>, StoreError> {
+        let mut list = self.operators.lock().unwrap();
+        let admins = Self::enabled_admins(&list);
+        if let OperatorChange::Add {
+            name,
+            role,
+            password,
+        } = change
+        {
+            if list.iter().any(|o| o.info.name == name) {
+                return Ok(Err(format!("An operator named {name} already exists.")));
+            }
+            let id = list.len() as i64 + 1;
+            list.push(FakeOperator {
+                id,
+                info: OperatorInfo {
+                    name,
+                    role,
+                    disabled: false,
+                    created_ms: 0,
+                },
+                password: password.expose_secret().to_owned(),
+            });
+            return Ok(Ok(()));
+        }
+        let Some(o) = list.iter_mut().find(|o| o.info.name == name) else {
+            return Ok(Err(format!("There is no operator named {name}.")));
+        };
+        let sole_admin = o.info.role == Role::Admin && !o.info.disabled && admins <= 1;
+        match change {
+            OperatorChange::SetRole(role) if sole_admin && role != Role::Admin => {
+                return Ok(Err("The console needs at least one enabled admin.".into()))
+            }
+            OperatorChange::SetDisabled(true) if sole_admin => {
+                return Ok(Err("The console needs at least one enabled admin.".into()))
+            }
+            OperatorChange::SetRole(role) => o.info.role = role,
+            OperatorChange::SetDisabled(d) => o.info.disabled = d,
+            OperatorChange::SetPassword(p) => o.password = p.expose_secret().to_owned(),
+            OperatorChange::Add { .. } => unreachable!("handled above"),
+        }
+        Ok(Ok(()))
+    }
+
+    async fn record(&self, entry: AuditEntry) -> Result<(), StoreError> {
+        self.audit_log.lock().unwrap().push(entry);
+        Ok(())
+    }
+
+    async fn audit(&self, query: &AuditQuery, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let log = self.audit_log.lock().unwrap();
+        Ok(log
+            .iter()
+            .rev()
+            .filter(|e| e.at_ms < query.before_ms)
+            .filter(|e| query.operator.is_empty() || e.operator == query.operator)
+            .filter(|e| query.action.is_none_or(|a| a == e.action))
+            .filter(|e| query.outcome.is_none_or(|o| o == e.outcome))
+            .take(limit as usize)
+            .cloned()
+            .collect())
+    }
+}

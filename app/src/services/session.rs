@@ -1,0 +1,83 @@
+//! Logging in and out. Every attempt is audited here, under the operator's name or the name
+//! typed, since no operator is known before the check.
+
+use crate::api::envelope::{current, internal, session, store_fault, SessionOperator, SESSION_KEY};
+use crate::api::serve::record;
+use crate::api::session::{safe_next, Password, LOGIN_REFUSED};
+use crate::domain::AuditAction;
+use crate::error::AppError;
+use crate::ports::{Accounts, LoginOutcome};
+
+/// Checks a name and password from `client`; on success starts a session under a new id and
+/// answers where to go next.
+pub async fn login(
+    accounts: &dyn Accounts,
+    client: &str,
+    name: &str,
+    password: Password,
+    next: &str,
+) -> Result<String, AppError> {
+    let name = name.trim();
+    // Oversized input is refused like a wrong password, before any hashing.
+    let shown = name.chars().take(64).collect::<String>();
+    let outcome = if name.chars().count() > 64 || password.0.len() > 1024 {
+        LoginOutcome::Refused
+    } else {
+        accounts
+            .login(name, &password.into_secret(), client)
+            .await
+            .map_err(store_fault)?
+    };
+    let result = match outcome {
+        LoginOutcome::Accepted { id, me } => start_session(id).await.map(|()| me.name),
+        LoginOutcome::Refused => Err(AppError::Unauthorized(LOGIN_REFUSED.into())),
+        LoginOutcome::Throttled { retry_after_secs } => {
+            Err(AppError::Throttled { retry_after_secs })
+        }
+    };
+    // One audit line for every attempt, under the operator's name or the name typed.
+    let who = result.as_ref().map_or(shown, String::clone);
+    record(&who, AuditAction::Login, &who, &result).await;
+    result?;
+    tracing::info!(operator = %who, "logged in");
+    Ok(safe_next(next))
+}
+
+async fn start_session(id: i64) -> Result<(), AppError> {
+    let session = session().await?;
+    // A new id at login: an id planted before it is worth nothing after.
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| internal("session id", e))?;
+    session
+        .insert(
+            SESSION_KEY,
+            SessionOperator {
+                id,
+                login_ms: crate::clock::now_ms(),
+            },
+        )
+        .await
+        .map_err(|e| internal("session write", e))
+}
+
+/// Ends this session on the server, and audits it when an operator was logged in.
+pub async fn logout() -> Result<(), AppError> {
+    let who = current().await.ok().flatten();
+    session()
+        .await?
+        .flush()
+        .await
+        .map_err(|e| internal("session end", e))?;
+    if let Some((_, me)) = who {
+        record(
+            &me.name,
+            AuditAction::Logout,
+            &me.name,
+            &Ok::<(), AppError>(()),
+        )
+        .await;
+    }
+    Ok(())
+}

@@ -1,0 +1,231 @@
+//! Fault injection, for tests: the next N calls to the DIS API misbehave in a chosen way.
+//! Switched through [`crate::BackendHandle::faults`] in Rust, or, for tests that drive the
+//! binary (the browser suite), through fault files dropped into a folder on the server's disk,
+//! which the backend reads and deletes (`DIS_BACKEND_FAULT_DIR`). No HTTP route reaches either.
+//! A fault may be scoped to the calls whose method, path or body contain a given text (a task
+//! name), so tests running side by side cannot take each other's faults.
+
+use crate::refusal::{status_441, Refusal};
+use crate::Shared;
+use axum::{
+    body::{Body, Bytes},
+    extract::{Request, State},
+    http::StatusCode,
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Carry out the call, then answer only after this delay.
+    Latency(Duration),
+    /// HTTP 500 with DIS.5000.
+    SystemError,
+    /// Close the connection without a complete answer.
+    DropConnection,
+    /// HTTP 200 whose body is not JSON.
+    MalformedJson,
+    /// HTTP 441 with DIS.4100 (bad signature), whatever the request's signature.
+    Reject441,
+}
+
+#[derive(Debug, Default)]
+pub struct Faults {
+    queue: Mutex<VecDeque<(Fault, Option<String>)>>,
+}
+
+impl Faults {
+    /// Makes the next `calls` calls fail with `fault` (after any already queued).
+    pub fn inject(&self, fault: Fault, calls: usize) {
+        self.inject_scoped(fault, calls, None);
+    }
+
+    /// Like [`Faults::inject`], for calls whose `METHOD path` line or body contains `needle`.
+    pub fn inject_scoped(&self, fault: Fault, calls: usize, needle: Option<String>) {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        q.extend(std::iter::repeat_n((fault, needle), calls));
+    }
+
+    /// Whether any queued fault is scoped (the caller then reads the body to match it).
+    pub(crate) fn any_scoped(&self) -> bool {
+        self.queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|(_, n)| n.is_some())
+    }
+
+    pub fn clear(&self) {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// Queues the faults of every file in `dir`, then deletes the files. A line is
+    /// `<fault> <calls> [needle]`: `system_error 1`, `drop_connection 2`, `malformed_json 1`,
+    /// `reject_441 1 my-task`, `latency_ms 3000`. Unknown lines are logged and skipped. Files
+    /// whose names start with `.` are still being written and wait for the next call.
+    pub(crate) fn load_dir(&self, dir: &std::path::Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut files: Vec<std::path::PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| !n.starts_with('.'))
+            })
+            .collect();
+        files.sort();
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let _ = std::fs::remove_file(&path);
+            self.load_lines(&text);
+        }
+    }
+
+    fn load_lines(&self, text: &str) {
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let mut parts = line.split_whitespace();
+            let (Some(kind), Some(Ok(n))) = (parts.next(), parts.next().map(str::parse::<u64>))
+            else {
+                tracing::warn!(line, "skipping an unreadable fault line");
+                continue;
+            };
+            let needle = parts.next().map(str::to_string);
+            let fault = match kind {
+                "system_error" => Fault::SystemError,
+                "drop_connection" => Fault::DropConnection,
+                "malformed_json" => Fault::MalformedJson,
+                "reject_441" => Fault::Reject441,
+                "latency_ms" => {
+                    self.inject_scoped(Fault::Latency(Duration::from_millis(n)), 1, needle);
+                    continue;
+                }
+                _ => {
+                    tracing::warn!(line, "skipping an unknown fault");
+                    continue;
+                }
+            };
+            self.inject_scoped(fault, n as usize, needle);
+        }
+    }
+
+    /// The fault for a call, described as its `METHOD path` line and its body: the first queued
+    /// fault that is unscoped or whose needle the call contains.
+    pub(crate) fn next(&self, call: &str, body: &[u8]) -> Option<Fault> {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let body = String::from_utf8_lossy(body);
+        let index = q.iter().position(|(_, needle)| match needle {
+            None => true,
+            Some(n) => call.contains(n.as_str()) || body.contains(n.as_str()),
+        })?;
+        q.remove(index).map(|(fault, _)| fault)
+    }
+}
+
+/// The middleware in front of the DIS API: the next queued fault that fits a call replaces or
+/// delays its answer.
+pub(crate) async fn inject(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(dir) = &shared.config.fault_dir {
+        shared.faults.load_dir(dir);
+    }
+    // Method, path and query: a fault's needle may name any of them.
+    let call = format!("{} {}", request.method(), request.uri());
+    let (request, body) = if shared.faults.any_scoped() {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, crate::auth::MAX_BODY)
+            .await
+            .unwrap_or_default();
+        (Request::from_parts(parts, Body::from(bytes.clone())), bytes)
+    } else {
+        (request, Bytes::new())
+    };
+    match shared.faults.next(&call, &body) {
+        None => next.run(request).await,
+        Some(Fault::Latency(d)) => {
+            // The call takes effect, then its answer is late (as when a network stalls).
+            let response = next.run(request).await;
+            tokio::time::sleep(d).await;
+            response
+        }
+        Some(Fault::SystemError) => Refusal::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "DIS.5000",
+            "System error.",
+        )
+        .into_response(),
+        Some(Fault::MalformedJson) => (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            "{\"total_number\": 1, \"stream_na",
+        )
+            .into_response(),
+        Some(Fault::Reject441) => {
+            Refusal::new(status_441(), "DIS.4100", "Signature mismatch.").into_response()
+        }
+        Some(Fault::DropConnection) => {
+            // A body that fails at once makes the server abort the connection mid-answer.
+            let failing = futures_util::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::other("dropped by fault injection"))
+            });
+            Response::builder()
+                .status(StatusCode::OK)
+                .header("content-length", "100")
+                .body(Body::from_stream(failing))
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_files_queue_their_lines_and_are_consumed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a"),
+            "system_error 2\nnonsense\nlatency_ms 5\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join(".partial"), "reject_441 1").unwrap();
+        let faults = Faults::default();
+        faults.load_dir(dir.path());
+        assert!(!dir.path().join("a").exists(), "the file is consumed");
+        assert!(dir.path().join(".partial").exists(), "dot files wait");
+        assert_eq!(faults.next("GET /x", b""), Some(Fault::SystemError));
+        assert_eq!(faults.next("GET /x", b""), Some(Fault::SystemError));
+        assert_eq!(
+            faults.next("GET /x", b""),
+            Some(Fault::Latency(Duration::from_millis(5)))
+        );
+        assert_eq!(faults.next("GET /x", b""), None);
+    }
+
+    #[test]
+    fn scoped_faults_hit_only_matching_calls() {
+        let faults = Faults::default();
+        faults.load_lines("system_error 1 task-42");
+        assert!(faults.any_scoped());
+        assert_eq!(faults.next("GET /v2/p/streams/s", b""), None);
+        assert_eq!(
+            faults.next(
+                "POST /v2/p/streams/s/transfer-tasks",
+                br#"{"task_name":"task-42"}"#
+            ),
+            Some(Fault::SystemError)
+        );
+        assert!(!faults.any_scoped());
+    }
+}

@@ -1,0 +1,197 @@
+//! A DIS-compatible server for demos, tests and `make run`. It speaks DIS's HTTP API (the
+//! operations the console uses, plus creating streams and putting records), verifies
+//! SDK-HMAC-SHA256 signatures and IAM tokens as DIS does, applies DIS's rules to dump tasks (the
+//! same rules the console enforces, from `app::domain`), really dumps records into files, and
+//! keeps its state across restarts.
+//!
+//! It knows the console only through the public protocol: it never imports the console's
+//! server, and the console reaches it over loopback HTTP through its ordinary signed client.
+//!
+//! - [`auth`]: signatures, tokens and the embedded IAM.
+//! - [`routes`]: the API by resource (streams, tasks, records).
+//! - [`refusal`]: the one error answer.
+//! - [`state`], [`seed`], [`dumper`]: the data, the demo streams, the dumps.
+//! - [`faults`]: fault injection for tests.
+
+pub mod auth;
+pub mod dumper;
+pub mod faults;
+pub mod refusal;
+mod routes;
+pub mod seed;
+pub mod state;
+
+use app::clock::now_ms;
+use app::domain::ZoneOffset;
+use faults::Faults;
+use secrecy::SecretString;
+use state::State;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How far `X-Sdk-Date` may be from the backend's clock.
+pub const MAX_CLOCK_SKEW_MS: i64 = 15 * 60 * 1000;
+/// How long an IAM token from the embedded IAM lives.
+pub const TOKEN_LIFETIME_MS: i64 = 24 * 3600 * 1000;
+
+/// An IAM user the embedded IAM accepts.
+pub struct IamUser {
+    pub domain: String,
+    pub name: String,
+    pub password: SecretString,
+}
+
+pub struct BackendConfig {
+    pub access_key: String,
+    pub secret_key: SecretString,
+    pub project_id: String,
+    /// Fixed tokens accepted in `X-Auth-Token`.
+    pub tokens: Vec<SecretString>,
+    pub iam_users: Vec<IamUser>,
+    /// State and dumped files live here.
+    pub data_dir: PathBuf,
+    /// The zone of the time directories.
+    pub time_zone: ZoneOffset,
+    /// Create the demo streams when the data directory holds no state yet.
+    pub seed_demo: bool,
+    /// A folder whose files queue faults (see [`faults::Faults::load_dir`]); tests only.
+    pub fault_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for BackendConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackendConfig")
+            .field("project_id", &self.project_id)
+            .field("data_dir", &self.data_dir)
+            .field("time_zone", &self.time_zone.to_string())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What every handler shares.
+pub(crate) struct Shared {
+    pub(crate) config: BackendConfig,
+    pub(crate) state: Mutex<State>,
+    pub(crate) faults: Faults,
+    /// Tokens the embedded IAM issued, with their expiry.
+    pub(crate) issued: Mutex<HashMap<String, i64>>,
+}
+
+/// A running backend.
+#[derive(Clone)]
+pub struct BackendHandle {
+    shared: Arc<Shared>,
+    addr: std::net::SocketAddr,
+}
+
+impl BackendHandle {
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Fault injection, for tests.
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// Runs the dumps due at `now_ms` (tests pass a time ahead instead of waiting).
+    pub fn dump_at(&self, now_ms: i64) -> std::io::Result<dumper::DumpReport> {
+        self.shared.dump_at(now_ms)
+    }
+
+    /// Makes every issued IAM token expire, as if a day had passed.
+    pub fn expire_tokens(&self) {
+        lock(&self.shared.issued).clear();
+    }
+
+    /// Where dumped objects are written: `<data>/obs`.
+    pub fn obs_root(&self) -> PathBuf {
+        self.shared.config.data_dir.join("obs")
+    }
+}
+
+/// A poisoned lock still holds consistent data here: every change is made whole before the
+/// guard drops.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    pub(crate) fn persist(&self, state: &State) {
+        if let Err(e) = state::save(&self.config.data_dir, state) {
+            tracing::error!(error = %e, "the DIS backend cannot save its state");
+        }
+    }
+
+    fn dump_at(&self, now_ms: i64) -> std::io::Result<dumper::DumpReport> {
+        let mut st = lock(&self.state);
+        let (changed, report) = dumper::dump_due(
+            &mut st,
+            &self.config.data_dir.join("obs"),
+            self.config.time_zone,
+            now_ms,
+        )?;
+        if changed {
+            self.persist(&st);
+        }
+        Ok(report)
+    }
+}
+
+/// Starts the backend on `listener`, loading or seeding its state, with the dumper ticking every
+/// second. It stops when the runtime does.
+pub async fn start(
+    config: BackendConfig,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<BackendHandle> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let state = match state::load(&config.data_dir)? {
+        Some(state) => state,
+        None => {
+            let mut state = State::default();
+            if config.seed_demo {
+                seed::demo_streams(&mut state, now_ms());
+            }
+            state::save(&config.data_dir, &state)?;
+            state
+        }
+    };
+    let addr = listener.local_addr()?;
+    let shared = Arc::new(Shared {
+        config,
+        state: Mutex::new(state),
+        faults: Faults::default(),
+        issued: Mutex::new(HashMap::new()),
+    });
+    let app = routes::router(shared.clone());
+    tokio::spawn(async move {
+        use axum::serve::ListenerExt;
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the DIS backend stopped");
+        }
+    });
+    let ticker = Arc::downgrade(&shared);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let Some(shared) = ticker.upgrade() else {
+                return;
+            };
+            let result = tokio::task::spawn_blocking(move || shared.dump_at(now_ms())).await;
+            if let Ok(Err(e)) = result {
+                tracing::error!(error = %e, "the DIS backend could not write a dump");
+            }
+        }
+    });
+    Ok(BackendHandle { shared, addr })
+}

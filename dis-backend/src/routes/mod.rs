@@ -1,0 +1,60 @@
+//! DIS's API, by resource. Every route sits behind fault injection and authentication; the
+//! embedded IAM sits beside them.
+
+mod records;
+mod streams;
+mod tasks;
+
+use crate::refusal::Refusal;
+use crate::{auth, faults, Shared};
+use axum::{
+    extract::State,
+    http::{HeaderValue, StatusCode},
+    middleware,
+    response::Response,
+    routing::{get, post},
+    Router,
+};
+use std::sync::Arc;
+
+type Backend = State<Arc<Shared>>;
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let api = Router::new()
+        .route(
+            "/v2/{project}/streams",
+            get(streams::list).post(streams::create),
+        )
+        .route("/v2/{project}/streams/{stream}", get(streams::describe))
+        .route(
+            "/v2/{project}/streams/{stream}/transfer-tasks",
+            get(tasks::list).post(tasks::create),
+        )
+        .route(
+            "/v2/{project}/streams/{stream}/transfer-tasks/{task}",
+            get(tasks::show).delete(tasks::delete).post(tasks::action),
+        )
+        .route("/v2/{project}/records", post(records::put))
+        .fallback(|| async { Refusal::new(StatusCode::NOT_FOUND, "DIS.4200", "No such API.") })
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            auth::authenticate,
+        ))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            faults::inject,
+        ));
+    Router::new()
+        .route("/v3/auth/tokens", post(auth::iam_tokens))
+        .merge(api)
+        .layer(middleware::map_response(add_request_id))
+        .with_state(shared)
+}
+
+async fn add_request_id(mut response: Response) -> Response {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}

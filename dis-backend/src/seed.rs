@@ -1,0 +1,27 @@
+//! The demo streams a new backend starts with, and the ids it gives what it creates.
+
+use crate::state::{State, Stream};
+use app::domain::DataType;
+
+/// One stream of each data type, and a second JSON stream of orders.
+pub fn demo_streams(state: &mut State, now: i64) {
+    for (name, data_type, partitions) in [
+        ("demo-json-events", DataType::Json, 2),
+        ("demo-blob-logs", DataType::Blob, 1),
+        ("demo-csv-metrics", DataType::Csv, 1),
+        ("demo-orders", DataType::Json, 1),
+    ] {
+        let id = next_id(state, "stream");
+        state.streams.insert(
+            name.to_string(),
+            Stream::new(id, name, now, "COMMON".into(), data_type, 24, partitions),
+        );
+    }
+}
+
+/// A new id: a counter for order, a random salt so ids never repeat across data directories.
+pub fn next_id(state: &mut State, kind: &str) -> String {
+    state.next_id += 1;
+    let salt: u64 = rand::random();
+    format!("{kind}-{:06}-{:016x}", state.next_id, salt)
+}

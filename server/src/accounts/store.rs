@@ -1,0 +1,580 @@
+//! The SQLite store behind the `Accounts` port. Rows are read into typed structs and converted
+//! with checks: a corrupt role, action or outcome is a store error, never silently another
+//! value.
+
+use super::cache::OperatorCache;
+use super::limiter::{Limiter, FAILURES_PER_CLIENT, FAILURES_PER_NAME};
+use super::password::{self, PasswordHashText, CONCURRENT_HASHES};
+use app::clock::now_ms;
+use app::domain::audit::AuditQuery;
+use app::domain::{AuditAction, AuditEntry, AuditOutcome, Me, OperatorInfo, Role};
+use app::ports::{Accounts, LoginOutcome, OperatorChange, StoreError};
+use secrecy::SecretString;
+use sqlx::SqlitePool;
+
+const LAST_ADMIN: &str = "The console needs at least one enabled admin.";
+
+pub(super) fn fault(e: impl std::fmt::Display) -> StoreError {
+    StoreError(e.to_string())
+}
+
+/// An `operators` row.
+#[derive(sqlx::FromRow)]
+struct OperatorRow {
+    name: String,
+    role: String,
+    disabled: bool,
+    created_ms: i64,
+}
+
+/// An `operators` row with its hash, for a login.
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    id: i64,
+    password_hash: String,
+    role: String,
+    disabled: bool,
+}
+
+/// An `audit` row.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    at_ms: i64,
+    operator: String,
+    action: String,
+    target: String,
+    outcome: String,
+    dis_code: Option<String>,
+    request_id: String,
+}
+
+fn role(stored: &str) -> Result<Role, StoreError> {
+    Role::parse(stored).map_err(|_| StoreError(format!("an operator row has the role {stored:?}")))
+}
+
+impl TryFrom<OperatorRow> for OperatorInfo {
+    type Error = StoreError;
+
+    fn try_from(r: OperatorRow) -> Result<Self, StoreError> {
+        Ok(OperatorInfo {
+            role: role(&r.role)?,
+            name: r.name,
+            disabled: r.disabled,
+            created_ms: r.created_ms,
+        })
+    }
+}
+
+impl TryFrom<AuditRow> for AuditEntry {
+    type Error = StoreError;
+
+    fn try_from(r: AuditRow) -> Result<Self, StoreError> {
+        Ok(AuditEntry {
+            action: AuditAction::parse(&r.action)
+                .ok_or_else(|| StoreError(format!("an audit row has the action {:?}", r.action)))?,
+            outcome: AuditOutcome::parse(&r.outcome).ok_or_else(|| {
+                StoreError(format!("an audit row has the outcome {:?}", r.outcome))
+            })?,
+            at_ms: r.at_ms,
+            operator: r.operator,
+            target: r.target,
+            dis_code: r.dis_code,
+            request_id: r.request_id,
+        })
+    }
+}
+
+/// The SQLite-backed accounts store.
+pub struct Store {
+    pool: SqlitePool,
+    dummy_hash: PasswordHashText,
+    limiter: Limiter,
+    hashing: tokio::sync::Semaphore,
+    seen: OperatorCache,
+}
+
+impl Store {
+    pub fn new(pool: SqlitePool) -> Result<Store, StoreError> {
+        Ok(Store {
+            pool,
+            dummy_hash: password::hash(&password::generate())?,
+            limiter: Limiter::default(),
+            hashing: tokio::sync::Semaphore::new(CONCURRENT_HASHES),
+            seen: OperatorCache::default(),
+        })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// On a database without operators, creates `admin` with `password`, or with a generated
+    /// one, which is returned so the caller can show it once.
+    pub async fn ensure_admin(
+        &self,
+        password: Option<&SecretString>,
+    ) -> Result<Option<SecretString>, StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM operators")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(fault)?;
+        if count > 0 {
+            return Ok(None);
+        }
+        let generated = password.is_none().then(password::generate);
+        let password = password
+            .or(generated.as_ref())
+            .cloned()
+            .unwrap_or_else(password::generate);
+        self.insert("admin", Role::Admin, &password).await?;
+        self.write_audit(&AuditEntry {
+            at_ms: now_ms(),
+            operator: "console".into(),
+            action: AuditAction::AddOperator,
+            target: "admin".into(),
+            outcome: AuditOutcome::Ok,
+            dis_code: None,
+            request_id: "start-up".into(),
+        })
+        .await?;
+        Ok(generated)
+    }
+
+    async fn insert(
+        &self,
+        name: &str,
+        role: Role,
+        password: &SecretString,
+    ) -> Result<bool, StoreError> {
+        let hash = self.hash(password.clone()).await?;
+        let now = now_ms();
+        let done = sqlx::query(
+            "INSERT INTO operators (name, password_hash, role, disabled, created_ms, updated_ms) \
+             VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(hash.as_str())
+        .bind(role.as_str())
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(fault)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Hashes off the async threads, a few at a time.
+    async fn hash(&self, password: SecretString) -> Result<PasswordHashText, StoreError> {
+        let _turn = self.hashing.acquire().await.map_err(fault)?;
+        tokio::task::spawn_blocking(move || password::hash(&password))
+            .await
+            .map_err(fault)?
+    }
+
+    async fn write_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit (at_ms, operator, action, target, outcome, dis_code, request_id) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(e.at_ms)
+        .bind(&e.operator)
+        .bind(e.action.as_str())
+        .bind(&e.target)
+        .bind(e.outcome.as_str())
+        .bind(&e.dis_code)
+        .bind(&e.request_id)
+        .execute(&self.pool)
+        .await
+        .map_err(fault)?;
+        Ok(())
+    }
+
+    async fn enabled_admins(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM operators WHERE role = 'admin' AND disabled = 0")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(fault)
+    }
+
+    async fn apply(
+        &self,
+        name: &str,
+        change: OperatorChange,
+    ) -> Result<Result<(), String>, StoreError> {
+        let existing: Option<OperatorRow> =
+            sqlx::query_as("SELECT name, role, disabled, created_ms FROM operators WHERE name = ?")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(fault)?;
+        let existing = existing
+            .map(|r| Ok::<_, StoreError>((role(&r.role)?, r.disabled)))
+            .transpose()?;
+        match (change, existing) {
+            (
+                OperatorChange::Add {
+                    name,
+                    role,
+                    password,
+                },
+                None,
+            ) => {
+                if self.insert(&name, role, &password).await? {
+                    Ok(Ok(()))
+                } else {
+                    Ok(Err(format!("An operator named {name} already exists.")))
+                }
+            }
+            (OperatorChange::Add { name, .. }, Some(_)) => {
+                Ok(Err(format!("An operator named {name} already exists.")))
+            }
+            (_, None) => Ok(Err(format!("There is no operator named {name}."))),
+            (OperatorChange::SetRole(role), Some((current, disabled))) => {
+                let demotes = current == Role::Admin && role != Role::Admin && !disabled;
+                if demotes && self.enabled_admins().await? <= 1 {
+                    return Ok(Err(LAST_ADMIN.into()));
+                }
+                self.update(name, "role", role.as_str().to_owned()).await?;
+                Ok(Ok(()))
+            }
+            (OperatorChange::SetDisabled(disable), Some((current, disabled))) => {
+                let removes = disable && current == Role::Admin && !disabled;
+                if removes && self.enabled_admins().await? <= 1 {
+                    return Ok(Err(LAST_ADMIN.into()));
+                }
+                self.update(name, "disabled", disable).await?;
+                Ok(Ok(()))
+            }
+            (OperatorChange::SetPassword(password), Some(_)) => {
+                let hash = self.hash(password).await?;
+                self.update(name, "password_hash", hash.as_str().to_owned())
+                    .await?;
+                Ok(Ok(()))
+            }
+        }
+    }
+
+    /// Sets one column of an operator's row. `column` is always one of this file's literals.
+    async fn update<T>(&self, name: &str, column: &'static str, value: T) -> Result<(), StoreError>
+    where
+        T: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
+    {
+        let sql = format!("UPDATE operators SET {column} = ?, updated_ms = ? WHERE name = ?");
+        let done = sqlx::query(&sql)
+            .bind(value)
+            .bind(now_ms())
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(fault);
+        self.seen.clear();
+        done.map(drop)
+    }
+
+    async fn check_login(
+        &self,
+        name: &str,
+        password: &SecretString,
+        client: &str,
+    ) -> Result<LoginOutcome, StoreError> {
+        let keys = [
+            (format!("client:{client}"), FAILURES_PER_CLIENT),
+            (format!("name:{name}"), FAILURES_PER_NAME),
+        ];
+        if let Some(retry_after_secs) = self.limiter.check(&keys) {
+            return Ok(LoginOutcome::Throttled { retry_after_secs });
+        }
+        let row: Option<LoginRow> = sqlx::query_as(
+            "SELECT id, password_hash, role, disabled FROM operators WHERE name = ?",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(fault)?;
+        let hash = match &row {
+            Some(r) => PasswordHashText(SecretString::from(r.password_hash.clone())),
+            // The same work as a real check, so the answer's timing says nothing.
+            None => self.dummy_hash.clone(),
+        };
+        let matches = {
+            let _turn = self.hashing.acquire().await.map_err(fault)?;
+            let password = password.clone();
+            tokio::task::spawn_blocking(move || password::verify(&password, &hash))
+                .await
+                .map_err(fault)?
+        };
+        match row {
+            Some(r) if matches && !r.disabled => {
+                let role = role(&r.role)?;
+                self.limiter.clear(&keys[1].0);
+                Ok(LoginOutcome::Accepted {
+                    id: r.id,
+                    me: Me {
+                        name: name.to_owned(),
+                        role,
+                    },
+                })
+            }
+            _ => {
+                self.limiter.fail(&keys);
+                Ok(LoginOutcome::Refused)
+            }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Accounts for Store {
+    async fn login(
+        &self,
+        name: &str,
+        password: &SecretString,
+        client: &str,
+    ) -> Result<LoginOutcome, StoreError> {
+        self.check_login(name, password, client).await
+    }
+
+    async fn operator(&self, id: i64) -> Result<Option<Me>, StoreError> {
+        let generation = match self.seen.get(id) {
+            Ok(me) => return Ok(Some(me)),
+            Err(generation) => generation,
+        };
+        let row: Option<OperatorRow> = sqlx::query_as(
+            "SELECT name, role, disabled, created_ms FROM operators \
+             WHERE id = ? AND disabled = 0",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(fault)?;
+        let me = match row {
+            Some(r) => Some(Me {
+                role: role(&r.role)?,
+                name: r.name,
+            }),
+            None => None,
+        };
+        if let Some(me) = &me {
+            self.seen.put(id, me, generation);
+        }
+        Ok(me)
+    }
+
+    async fn operators(&self) -> Result<Vec<OperatorInfo>, StoreError> {
+        let rows: Vec<OperatorRow> =
+            sqlx::query_as("SELECT name, role, disabled, created_ms FROM operators ORDER BY name")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(fault)?;
+        rows.into_iter().map(OperatorInfo::try_from).collect()
+    }
+
+    async fn change_operator(
+        &self,
+        name: &str,
+        change: OperatorChange,
+    ) -> Result<Result<(), String>, StoreError> {
+        self.apply(name, change).await
+    }
+
+    async fn record(&self, entry: AuditEntry) -> Result<(), StoreError> {
+        self.write_audit(&entry).await
+    }
+
+    async fn audit(&self, q: &AuditQuery, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let action = q.action.map(AuditAction::as_str).unwrap_or("");
+        let outcome = q.outcome.map(AuditOutcome::as_str).unwrap_or("");
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT at_ms, operator, action, target, outcome, dis_code, request_id FROM audit \
+             WHERE at_ms < ? AND (? = '' OR operator = ?) AND (? = '' OR action = ?) \
+             AND (? = '' OR outcome = ?) ORDER BY at_ms DESC, id DESC LIMIT ?",
+        )
+        .bind(q.before_ms)
+        .bind(&q.operator)
+        .bind(&q.operator)
+        .bind(action)
+        .bind(action)
+        .bind(outcome)
+        .bind(outcome)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(fault)?;
+        rows.into_iter().map(AuditEntry::try_from).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::limiter::FAILURE_WINDOW;
+    use secrecy::ExposeSecret;
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::accounts::open(dir.path()).await.unwrap();
+        (dir, Store::new(pool).unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_first_admin_logs_in_and_failures_are_throttled_per_name() {
+        let (_dir, store) = store().await;
+        let generated = store
+            .ensure_admin(None)
+            .await
+            .unwrap()
+            .expect("a generated password");
+        assert_eq!(generated.expose_secret().len(), 24);
+        assert!(
+            store.ensure_admin(None).await.unwrap().is_none(),
+            "only once"
+        );
+        let ok = store.login("admin", &generated, "10.0.0.1").await.unwrap();
+        assert!(matches!(
+            ok,
+            LoginOutcome::Accepted {
+                me: Me {
+                    role: Role::Admin,
+                    ..
+                },
+                ..
+            }
+        ));
+
+        let wrong = SecretString::from("not the password");
+        for _ in 0..FAILURES_PER_NAME {
+            assert_eq!(
+                store.login("admin", &wrong, "10.0.0.2").await.unwrap(),
+                LoginOutcome::Refused
+            );
+        }
+        // Now even the right password waits, from any client.
+        match store.login("admin", &generated, "10.0.0.3").await.unwrap() {
+            LoginOutcome::Throttled { retry_after_secs } => {
+                assert!((1..=FAILURE_WINDOW.as_secs()).contains(&retry_after_secs))
+            }
+            other => panic!("{other:?}"),
+        }
+        // Unknown names are refused the same way.
+        assert_eq!(
+            store.login("nobody", &wrong, "10.0.0.4").await.unwrap(),
+            LoginOutcome::Refused
+        );
+    }
+
+    #[tokio::test]
+    async fn the_last_admin_stays_and_disabled_operators_cannot_log_in() {
+        let (_dir, store) = store().await;
+        let pw = SecretString::from("a long enough password");
+        store.ensure_admin(Some(&pw)).await.unwrap();
+        assert!(store
+            .apply("admin", OperatorChange::SetDisabled(true))
+            .await
+            .unwrap()
+            .is_err());
+        assert!(store
+            .apply("admin", OperatorChange::SetRole(Role::Viewer))
+            .await
+            .unwrap()
+            .is_err());
+        store
+            .apply(
+                "",
+                OperatorChange::Add {
+                    name: "ann".into(),
+                    role: Role::Viewer,
+                    password: pw.clone(),
+                },
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(store
+            .apply(
+                "",
+                OperatorChange::Add {
+                    name: "ann".into(),
+                    role: Role::Admin,
+                    password: pw.clone()
+                }
+            )
+            .await
+            .unwrap()
+            .unwrap_err()
+            .contains("already exists"));
+        store
+            .apply("ann", OperatorChange::SetDisabled(true))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            store.login("ann", &pw, "c").await.unwrap(),
+            LoginOutcome::Refused
+        );
+        let stored: String =
+            sqlx::query_scalar("SELECT password_hash FROM operators WHERE name = 'ann'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert!(stored.starts_with("$argon2id$"), "{stored}");
+    }
+
+    #[tokio::test]
+    async fn a_change_made_in_the_console_reaches_the_next_request_at_once() {
+        let (_dir, store) = store().await;
+        let pw = SecretString::from("a long enough password");
+        store.ensure_admin(Some(&pw)).await.unwrap();
+        let add = OperatorChange::Add {
+            name: "ann".into(),
+            role: Role::Operator,
+            password: pw,
+        };
+        store.apply("", add).await.unwrap().unwrap();
+        let id: i64 = sqlx::query_scalar("SELECT id FROM operators WHERE name = 'ann'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let ann = store.operator(id).await.unwrap().unwrap();
+        assert_eq!(ann.role, Role::Operator);
+
+        let viewer = OperatorChange::SetRole(Role::Viewer);
+        store.apply("ann", viewer).await.unwrap().unwrap();
+        assert_eq!(
+            store.operator(id).await.unwrap().unwrap().role,
+            Role::Viewer
+        );
+        let disable = OperatorChange::SetDisabled(true);
+        store.apply("ann", disable).await.unwrap().unwrap();
+        assert_eq!(store.operator(id).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_corrupt_row_is_an_error_not_a_guess() {
+        let (_dir, store) = store().await;
+        let pw = SecretString::from("a long enough password");
+        store.ensure_admin(Some(&pw)).await.unwrap();
+        sqlx::query(
+            "INSERT INTO audit (at_ms, operator, action, target, outcome, dis_code, request_id) \
+             VALUES (1, 'x', 'format disk', 't', 'ok', NULL, 'r')",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let all = AuditQuery {
+            operator: String::new(),
+            action: None,
+            outcome: None,
+            before_ms: i64::MAX,
+        };
+        let e = store.audit(&all, 10).await.unwrap_err();
+        assert!(e.0.contains("format disk"), "{e:?}");
+        // The table's CHECK keeps a bad role out; a row read as another type still fails.
+        let converted = OperatorInfo::try_from(OperatorRow {
+            name: "ann".into(),
+            role: "root".into(),
+            disabled: false,
+            created_ms: 0,
+        });
+        assert!(converted.is_err());
+    }
+}

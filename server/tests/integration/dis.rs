@@ -1,0 +1,626 @@
+//! The DIS client against the embedded backend, over real HTTP on loopback: every operation,
+//! every documented error, the signature and token checks, faults, dumping and persistence.
+
+use app::domain::dis::*;
+use app::domain::{DataType, DumpTask, StreamName, TaskDraft, TaskName, ZoneOffset};
+use app::ports::CreateOutcome;
+use base64::Engine;
+use dis_backend::{faults::Fault, BackendConfig, BackendHandle, IamUser};
+use secrecy::SecretString;
+use server::dis::token::{IamTokens, TokenSource};
+use server::dis::{Auth, ClientConfig, DisClient, DisError, Limits};
+use std::time::Duration;
+use tempfile::TempDir;
+
+const AK: &str = "AKTESTBACKEND0000001";
+const SK: &str = "sk-for-the-embedded-backend-tests-0123";
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+struct Env {
+    backend: BackendHandle,
+    data: TempDir,
+}
+
+async fn backend_in(data: TempDir, seed: bool) -> Env {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let backend = dis_backend::start(
+        BackendConfig {
+            access_key: AK.into(),
+            secret_key: SecretString::from(SK),
+            project_id: PROJECT.into(),
+            tokens: vec![SecretString::from("fixed-token-123")],
+            iam_users: vec![IamUser {
+                domain: "acme".into(),
+                name: "ops".into(),
+                password: SecretString::from("iam-password"),
+            }],
+            data_dir: data.path().to_path_buf(),
+            time_zone: ZoneOffset::UTC_PLUS_8,
+            seed_demo: seed,
+            fault_dir: None,
+        },
+        listener,
+    )
+    .await
+    .unwrap();
+    Env { backend, data }
+}
+
+async fn backend() -> Env {
+    backend_in(tempfile::tempdir().unwrap(), true).await
+}
+
+fn limits() -> Limits {
+    Limits {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(2),
+        attempts: 3,
+        backoff: Duration::from_millis(10),
+    }
+}
+
+fn client_with(env: &Env, auth: Auth, limits: Limits) -> DisClient {
+    DisClient::new(ClientConfig {
+        endpoint: env.backend.endpoint(),
+        project_id: PROJECT.into(),
+        auth,
+        limits,
+    })
+    .unwrap()
+}
+
+fn signed(env: &Env) -> DisClient {
+    client_with(
+        env,
+        Auth::AkSk {
+            ak: SecretString::from(AK),
+            sk: SecretString::from(SK),
+        },
+        limits(),
+    )
+}
+
+fn stream(name: &str) -> StreamName {
+    StreamName::parse(name).unwrap()
+}
+
+fn task(name: &str, edit: impl FnOnce(&mut TaskDraft)) -> DumpTask {
+    let mut d = TaskDraft {
+        task_name: name.into(),
+        obs_bucket_path: "dumps".into(),
+        file_prefix: "app".into(),
+        deliver_time_interval: "30".into(),
+        consumer_strategy: "TRIM_HORIZON".into(),
+        ..TaskDraft::default()
+    };
+    edit(&mut d);
+    DumpTask::parse(&d, DataType::Json).unwrap()
+}
+
+fn api_code(e: &DisError) -> (u16, &str) {
+    match e {
+        DisError::Api { status, code, .. } => (*status, code.as_str()),
+        other => panic!("expected a DIS error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn streams_list_page_and_describe() {
+    let env = backend().await;
+    let dis = signed(&env);
+    let page = dis.stream_page(2, None).await.unwrap();
+    assert_eq!(page.total_number, 4);
+    assert_eq!(
+        page.stream_names,
+        vec!["demo-blob-logs", "demo-csv-metrics"]
+    );
+    assert!(page.has_more_streams);
+    let rest = dis
+        .stream_page(2, Some(&stream("demo-csv-metrics")))
+        .await
+        .unwrap();
+    assert_eq!(rest.stream_names, vec!["demo-json-events", "demo-orders"]);
+    assert!(!rest.has_more_streams);
+    assert_eq!(app::services::streams::all(&dis).await.unwrap().len(), 4);
+
+    let json = dis
+        .describe_stream(&stream("demo-json-events"))
+        .await
+        .unwrap();
+    assert_eq!(json.data_type(), DataType::Json);
+    assert_eq!(json.partitions.len(), 2);
+    let e = dis.describe_stream(&stream("nope")).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4301"));
+    assert!(e.request_id().is_some(), "DIS answers carry X-Request-Id");
+
+    dis.create_stream(&CreateStreamRequest {
+        stream_name: "fresh".into(),
+        partition_count: 3,
+        stream_type: None,
+        data_type: Some("CSV".into()),
+        data_duration: None,
+    })
+    .await
+    .unwrap();
+    let e = dis
+        .create_stream(&CreateStreamRequest {
+            stream_name: "fresh".into(),
+            partition_count: 1,
+            stream_type: None,
+            data_type: None,
+            data_duration: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4307"));
+    assert_eq!(
+        dis.describe_stream(&stream("fresh"))
+            .await
+            .unwrap()
+            .data_type(),
+        DataType::Csv
+    );
+}
+
+#[tokio::test]
+async fn dump_task_lifecycle_with_documented_errors() {
+    let env = backend().await;
+    let dis = signed(&env);
+    let s = stream("demo-json-events");
+    assert_eq!(
+        dis.add_dump_task(&s, &task("t1", |_| {})).await.unwrap(),
+        CreateOutcome::Created
+    );
+    let e = dis
+        .add_dump_task(&s, &task("t1", |_| {}))
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4355"));
+    for i in 2..=5 {
+        dis.add_dump_task(&s, &task(&format!("t{i}"), |_| {}))
+            .await
+            .unwrap();
+    }
+    let e = dis
+        .add_dump_task(&s, &task("t6", |_| {}))
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4357"));
+    let e = dis
+        .add_dump_task(&stream("nope"), &task("x", |_| {}))
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4301"));
+
+    let list = dis.list_dump_tasks(&s).await.unwrap();
+    assert_eq!((list.total_number, list.quota), (5, 5));
+    assert!(list
+        .tasks
+        .iter()
+        .all(|t| t.state == TaskState::Running && !t.task_id.is_empty()));
+
+    let t1 = TaskName::parse("t1").unwrap();
+    let shown = dis.show_dump_task(&s, &t1).await.unwrap();
+    assert_eq!(shown.stream_name, "demo-json-events");
+    assert_eq!(shown.partitions.len(), 2);
+    assert_eq!(shown.partitions[0].partition_id, "shardId-0000000000");
+    let d = shown.obs_destination_description.unwrap();
+    assert_eq!(
+        d,
+        task("t1", |_| {}).descriptor(),
+        "show returns what was sent"
+    );
+
+    dis.task_action(&s, TaskAction::Stop, std::slice::from_ref(&shown.task_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        dis.show_dump_task(&s, &t1).await.unwrap().state,
+        TaskState::Paused
+    );
+    dis.task_action(&s, TaskAction::Start, std::slice::from_ref(&shown.task_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        dis.show_dump_task(&s, &t1).await.unwrap().state,
+        TaskState::Running
+    );
+    let e = dis
+        .task_action(&s, TaskAction::Start, &["no-such-id".to_string()])
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4354"));
+
+    dis.delete_dump_task(&s, &t1).await.unwrap();
+    let e = dis.show_dump_task(&s, &t1).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4354"));
+    let e = dis.delete_dump_task(&s, &t1).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4354"));
+}
+
+/// The backend judges a raw request with the domain's rules, whatever a client sends.
+#[tokio::test]
+async fn the_backend_applies_every_dump_task_rule() {
+    let env = backend().await;
+    let http = reqwest::Client::new();
+    let dis = signed(&env);
+    // Parquet on a BLOB stream: refused with the same message the console shows.
+    let parquet = task("pq", |d| d.destination_file_type = "parquet".into());
+    let e = dis
+        .add_dump_task(&stream("demo-blob-logs"), &parquet)
+        .await
+        .unwrap_err();
+    let DisError::Api { code, message, .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(code, "DIS.4200");
+    assert!(
+        message.contains("need a stream whose data type is JSON"),
+        "{message}"
+    );
+    dis.add_dump_task(&stream("demo-json-events"), &parquet)
+        .await
+        .unwrap();
+    // An unsigned raw request is refused before any rule.
+    let r = http
+        .post(format!(
+            "{}/v2/{PROJECT}/streams/demo-json-events/transfer-tasks",
+            env.backend.endpoint()
+        ))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 441);
+}
+
+#[tokio::test]
+async fn signatures_dates_keys_and_projects_are_checked() {
+    let env = backend().await;
+    let wrong_sk = client_with(
+        &env,
+        Auth::AkSk {
+            ak: SecretString::from(AK),
+            sk: SecretString::from("not-the-secret"),
+        },
+        limits(),
+    );
+    let e = wrong_sk.stream_page(1, None).await.unwrap_err();
+    assert_eq!(api_code(&e), (441, "DIS.4100"));
+    let wrong_ak = client_with(
+        &env,
+        Auth::AkSk {
+            ak: SecretString::from("AKOTHER"),
+            sk: SecretString::from(SK),
+        },
+        limits(),
+    );
+    assert_eq!(
+        api_code(&wrong_ak.stream_page(1, None).await.unwrap_err()),
+        (441, "DIS.4107")
+    );
+
+    let http = reqwest::Client::new();
+    let url = format!("{}/v2/{PROJECT}/streams", env.backend.endpoint());
+    let r = http.get(&url).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 441);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["errorCode"],
+        "DIS.4101"
+    );
+    let r = http
+        .get(&url)
+        .header("authorization", "Basic abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["errorCode"],
+        "DIS.4102"
+    );
+    // A correct signature with a date 20 minutes off is refused with DIS.4105.
+    let old = dis_protocol::signer::sdk_date(app::clock::now_ms() - 20 * 60 * 1000);
+    let headers = vec![
+        ("Host".to_string(), env.backend.addr().to_string()),
+        ("X-Sdk-Date".to_string(), old.clone()),
+    ];
+    let sig = dis_protocol::signer::sign(
+        &dis_protocol::signer::SigningInput {
+            method: "GET",
+            path: &format!("/v2/{PROJECT}/streams"),
+            query: &[],
+            headers: &headers,
+            body: b"",
+        },
+        SK.as_bytes(),
+    )
+    .unwrap();
+    let r = http
+        .get(&url)
+        .header("X-Sdk-Date", old)
+        .header("Authorization", sig.authorization(AK))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["errorCode"],
+        "DIS.4105"
+    );
+
+    // Another project id in the path.
+    let other = DisClient::new(ClientConfig {
+        endpoint: env.backend.endpoint(),
+        project_id: "ffffffffffffffffffffffffffffffff".into(),
+        auth: Auth::AkSk {
+            ak: SecretString::from(AK),
+            sk: SecretString::from(SK),
+        },
+        limits: limits(),
+    })
+    .unwrap();
+    assert_eq!(
+        api_code(&other.stream_page(1, None).await.unwrap_err()),
+        (400, "DIS.4117")
+    );
+}
+
+#[tokio::test]
+async fn tokens_fixed_and_from_iam_renewed_once() {
+    let env = backend().await;
+    let fixed = client_with(
+        &env,
+        Auth::Token(TokenSource::Fixed(SecretString::from("fixed-token-123"))),
+        limits(),
+    );
+    fixed.stream_page(1, None).await.unwrap();
+    let bad = client_with(
+        &env,
+        Auth::Token(TokenSource::Fixed(SecretString::from("forged"))),
+        limits(),
+    );
+    assert_eq!(
+        api_code(&bad.stream_page(1, None).await.unwrap_err()),
+        (441, "DIS.4114")
+    );
+
+    let iam = client_with(
+        &env,
+        Auth::Token(TokenSource::Iam(IamTokens::new(
+            env.backend.endpoint(),
+            "acme".into(),
+            "ops".into(),
+            SecretString::from("iam-password"),
+            PROJECT.into(),
+        ))),
+        limits(),
+    );
+    iam.stream_page(1, None).await.unwrap();
+    // The backend forgets its tokens: the client's cached one is refused, renewed once, and the
+    // call succeeds.
+    env.backend.expire_tokens();
+    iam.stream_page(1, None).await.unwrap();
+
+    let wrong = client_with(
+        &env,
+        Auth::Token(TokenSource::Iam(IamTokens::new(
+            env.backend.endpoint(),
+            "acme".into(),
+            "ops".into(),
+            SecretString::from("wrong"),
+            PROJECT.into(),
+        ))),
+        limits(),
+    );
+    let e = wrong.stream_page(1, None).await.unwrap_err();
+    assert!(matches!(e, DisError::Iam(_)), "{e:?}");
+    assert!(!format!("{e:?} {e}").contains("wrong\""));
+}
+
+#[tokio::test]
+async fn faults_become_typed_errors_and_gets_retry() {
+    let env = backend().await;
+    let dis = signed(&env);
+    let once = Limits {
+        attempts: 1,
+        ..limits()
+    };
+    let single = client_with(
+        &env,
+        Auth::AkSk {
+            ak: SecretString::from(AK),
+            sk: SecretString::from(SK),
+        },
+        once.clone(),
+    );
+    env.backend.faults().inject(Fault::SystemError, 1);
+    assert_eq!(
+        api_code(&single.stream_page(1, None).await.unwrap_err()),
+        (500, "DIS.5000")
+    );
+    env.backend.faults().inject(Fault::MalformedJson, 1);
+    assert!(matches!(
+        single.stream_page(1, None).await.unwrap_err(),
+        DisError::Malformed { status: 200, .. }
+    ));
+    env.backend.faults().inject(Fault::Reject441, 1);
+    assert_eq!(
+        api_code(&single.stream_page(1, None).await.unwrap_err()),
+        (441, "DIS.4100")
+    );
+    env.backend.faults().inject(Fault::DropConnection, 1);
+    assert_eq!(
+        single.stream_page(1, None).await.unwrap_err(),
+        DisError::Transport
+    );
+    env.backend
+        .faults()
+        .inject(Fault::Latency(Duration::from_secs(3)), 1);
+    assert!(matches!(
+        single.stream_page(1, None).await.unwrap_err(),
+        DisError::Timeout(_)
+    ));
+
+    // A GET retries through two server errors; a create does not.
+    env.backend.faults().inject(Fault::SystemError, 2);
+    dis.stream_page(1, None).await.unwrap();
+    env.backend.faults().inject(Fault::SystemError, 1);
+    let s = stream("demo-json-events");
+    let e = dis
+        .add_dump_task(&s, &task("once", |_| {}))
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (500, "DIS.5000"));
+    assert_eq!(dis.list_dump_tasks(&s).await.unwrap().total_number, 0);
+
+    // Refused connections are their own variant.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    let nowhere = DisClient::new(ClientConfig {
+        endpoint: format!("http://{addr}"),
+        project_id: PROJECT.into(),
+        auth: Auth::AkSk {
+            ak: SecretString::from(AK),
+            sk: SecretString::from(SK),
+        },
+        limits: once,
+    })
+    .unwrap();
+    assert_eq!(
+        nowhere.stream_page(1, None).await.unwrap_err(),
+        DisError::Connect
+    );
+}
+
+/// A create that times out after DIS carried it out is confirmed by asking, not retried.
+#[tokio::test]
+async fn a_timed_out_create_is_checked_before_reporting() {
+    let env = backend().await;
+    let dis = signed(&env);
+    let s = stream("demo-json-events");
+    env.backend
+        .faults()
+        .inject(Fault::Latency(Duration::from_secs(3)), 1);
+    let outcome = dis.add_dump_task(&s, &task("slow", |_| {})).await.unwrap();
+    assert_eq!(outcome, CreateOutcome::ConfirmedAfterTimeout);
+    assert_eq!(dis.list_dump_tasks(&s).await.unwrap().total_number, 1);
+}
+
+fn b64(s: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+#[tokio::test]
+async fn records_are_dumped_into_files_and_state_survives_a_restart() {
+    let env = backend().await;
+    let dis = signed(&env);
+    let s = stream("demo-json-events");
+    dis.add_dump_task(
+        &s,
+        &task("files", |d| {
+            d.record_delimiter = "|".into();
+            d.partition_format = "yyyy/MM/dd/HH".into();
+            d.use_processing_schema = true;
+            d.timestamp_name = "ts".into();
+            d.timestamp_type = "String".into();
+            d.timestamp_format = "yyyy-MM-dd HH:mm:ss".into();
+        }),
+    )
+    .await
+    .unwrap();
+    let put = dis
+        .put_records(&PutRecordsRequest {
+            stream_name: s.to_string(),
+            stream_id: None,
+            records: [
+                r#"{"ts":"2024-02-29 23:10:00","n":1}"#,
+                r#"{"ts":"2024-02-29 23:50:00","n":2}"#,
+                r#"{"ts":"2024-03-01 00:05:00","n":3}"#,
+                r#"{"no_ts":true}"#,
+            ]
+            .iter()
+            .map(|r| PutRecord {
+                data: b64(r),
+                partition_key: None,
+                partition_id: Some("shardId-0000000000".into()),
+                explicit_hash_key: None,
+                timestamp: None,
+            })
+            .collect(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(put.failed_record_count, 0);
+    assert_eq!(put.records[3].sequence_number.as_deref(), Some("3"));
+
+    // Nothing is due yet; 31 seconds later the task dumps.
+    let now = app::clock::now_ms();
+    assert!(env.backend.dump_at(now).unwrap().files.is_empty());
+    let report = env.backend.dump_at(now + 31_000).unwrap();
+    assert_eq!(report.files.len(), 2, "{report:?}");
+    let root = env.backend.obs_root();
+    let first = std::fs::read_dir(root.join("dumps/app/2024/02/29/23"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(first.path()).unwrap(),
+        r#"{"ts":"2024-02-29 23:10:00","n":1}|{"ts":"2024-02-29 23:50:00","n":2}"#
+    );
+    assert!(root.join("dumps/app/2024/03/01/00").is_dir());
+
+    let shown = dis
+        .show_dump_task(&s, &TaskName::parse("files").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(shown.partitions[0].last_transfer_offset, 4);
+    assert_eq!(
+        shown.partitions[0].discard, 1,
+        "the record without a time is discarded"
+    );
+    assert_eq!(shown.last_transfer_timestamp, now + 31_000);
+
+    // Restart on the same directory: streams, tasks and offsets are still there.
+    let Env { backend, data } = env;
+    drop(backend);
+    let env = backend_in(data, true).await;
+    let dis = signed(&env);
+    let again = dis
+        .show_dump_task(&s, &TaskName::parse("files").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(again.partitions[0].last_transfer_offset, 4);
+    assert_eq!(again.task_id, shown.task_id);
+    assert_eq!(app::services::streams::all(&dis).await.unwrap().len(), 4);
+}
+
+/// A redirect is reported, never followed: the signed request must not travel elsewhere.
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    use axum::{http::StatusCode, response::IntoResponse, routing::get, Router};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = Router::new().fallback(get(|| async {
+        (
+            StatusCode::FOUND,
+            [("location", "http://198.51.100.7/steal")],
+        )
+            .into_response()
+    }));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let dis = DisClient::new(ClientConfig {
+        endpoint: format!("http://{addr}"),
+        project_id: PROJECT.into(),
+        auth: Auth::AkSk {
+            ak: SecretString::from(AK),
+            sk: SecretString::from(SK),
+        },
+        limits: limits(),
+    })
+    .unwrap();
+    assert_eq!(
+        dis.stream_page(1, None).await.unwrap_err(),
+        DisError::Redirect(302)
+    );
+}
