@@ -106,11 +106,19 @@ pub enum CreateOutcome {
 #[derive(Clone)]
 pub struct Dis(pub Arc<dyn DisPort>);
 
+/// An enabled operator as a session check sees them: who they are, and how many times their
+/// password has changed (a session opened before the last change has ended).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveOperator {
+    pub me: Me,
+    pub password_epoch: i64,
+}
+
 /// How a login attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginOutcome {
     /// The name and password match an enabled operator.
-    Accepted { id: i64, me: Me },
+    Accepted { id: i64, operator: LiveOperator },
     /// Wrong name, wrong password or a disabled operator: the caller cannot tell which.
     Refused,
     /// Too many failures for this client or this name; try again after this many seconds.
@@ -146,12 +154,13 @@ pub trait Accounts: Send + Sync {
     ) -> Result<LoginOutcome, StoreError>;
 
     /// The operator with this id, if they exist and are enabled.
-    async fn operator(&self, id: i64) -> Result<Option<Me>, StoreError>;
+    async fn operator(&self, id: i64) -> Result<Option<LiveOperator>, StoreError>;
 
     async fn operators(&self) -> Result<Vec<OperatorInfo>, StoreError>;
 
     /// Applies `change` to the operator `name`. `Ok(Err(message))` when the change is refused
-    /// (an unknown name, a taken one, the last enabled admin).
+    /// (an unknown name, a taken one, the last enabled admin). A new password moves the
+    /// operator's password epoch on, which ends the sessions opened before it.
     async fn change_operator(
         &self,
         name: &str,

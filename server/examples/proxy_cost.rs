@@ -34,11 +34,12 @@ async fn main() {
         .expect("database");
     let connection = connect::connect(&config).await.expect("embedded DIS");
     let dis = connection.client.clone();
-    let router = web::router(web::AppState::new(&config, connection.client, &opened));
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
+    config.site_addr = listener.local_addr().expect("address");
+    let router = web::router(web::AppState::new(&config, connection.client, &opened));
+    let base = format!("http://{}", config.site_addr);
     tokio::spawn(web::serve(listener, router, std::future::pending()));
 
     let http = reqwest::Client::builder()

@@ -121,8 +121,13 @@ fn edit(action: UserAction) -> Result<Option<OperatorEdit>, StartupError> {
 
 fn user(action: UserAction) -> Result<(), StartupError> {
     let config = Config::from_env()?;
-    // Store faults are logged with their detail; the operator at the shell reads them there.
-    crate::telemetry::init(config.log_format, "warn");
+    // Store faults are logged with their detail: on stderr, which the operator at the shell
+    // reads, never on stdout, which `user list` prints to.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::WARN)
+        .with_target(false)
+        .try_init();
     let edit = edit(action)?;
     startup::runtime()?.block_on(async move {
         let opened = crate::accounts::open_all(&config.data_dir, config.admin_password.as_ref())
@@ -144,7 +149,7 @@ fn user(action: UserAction) -> Result<(), StartupError> {
             at_ms: app::clock::now_ms(),
             operator: "command line".into(),
             action,
-            target: name.clone(),
+            target: app::domain::audit::bounded(&name),
             outcome: done
                 .as_ref()
                 .map_or_else(AppError::audit_outcome, |()| AuditOutcome::Ok),

@@ -52,16 +52,14 @@ pub fn serve() -> Result<(), StartupError> {
     runtime()?.block_on(run(config))
 }
 
-async fn run(config: Config) -> Result<(), StartupError> {
+async fn run(mut config: Config) -> Result<(), StartupError> {
     let config_error = StartupError::Config;
-    tokio::fs::create_dir_all(&config.data_dir)
-        .await
-        .map_err(|e| {
-            config_error(format!(
-                "CONSOLE_DATA_DIR: cannot create {}: {e}",
-                config.data_dir.display()
-            ))
-        })?;
+    accounts::create_private_dir(&config.data_dir).map_err(|e| {
+        config_error(format!(
+            "CONSOLE_DATA_DIR: cannot create {}: {e}",
+            config.data_dir.display()
+        ))
+    })?;
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| {
@@ -73,6 +71,8 @@ async fn run(config: Config) -> Result<(), StartupError> {
     let addr = listener
         .local_addr()
         .map_err(|e| StartupError::Failed(format!("cannot read the listening address: {e}")))?;
+    // With port 0 the system chose one; the names the console answers to carry the real one.
+    config.site_addr = addr;
     let accounts = accounts::open_all(&config.data_dir, config.admin_password.as_ref())
         .await
         .map_err(|e| {
@@ -168,7 +168,7 @@ fn print_how_to_log_in(config: &Config, accounts: &accounts::Opened) {
 
 /// `server dis-backend`: the embedded DIS-compatible backend alone, until SIGINT or SIGTERM.
 pub fn dis_backend(listen: SocketAddr, data: PathBuf) -> Result<(), StartupError> {
-    let settings = BackendSettings::from_env()?;
+    let settings = BackendSettings::from_lookup(crate::config::env_lookup)?;
     telemetry::init(crate::config::LogFormat::Text, "info");
     runtime()?.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {

@@ -6,24 +6,20 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
-use {super::envelope::store_fault, super::serve::serve, crate::services::operators};
+use {super::serve::serve, crate::services::operators};
 
 /// Audit lines, newest first, that match `filter`.
 #[server(endpoint = "list_audit")]
 pub async fn list_audit(filter: AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
     serve::<ListAudit>()
-        .accounts(|accounts| async move {
-            let query = filter.check().map_err(AppError::Rejected)?;
-            let page = crate::domain::audit::AUDIT_PAGE;
-            accounts.audit(&query, page).await.map_err(store_fault)
-        })
+        .accounts(|accounts| async move { operators::audit(accounts.as_ref(), &filter).await })
         .await
 }
 
 #[server(endpoint = "list_operators")]
 pub async fn list_operators() -> Result<Vec<OperatorInfo>, AppError> {
     serve::<ListOperators>()
-        .accounts(|accounts| async move { accounts.operators().await.map_err(store_fault) })
+        .accounts(|accounts| async move { operators::list(accounts.as_ref()).await })
         .await
 }
 
@@ -80,6 +76,6 @@ pub async fn save_operator(edit: OperatorEdit) -> Result<(), AppError> {
             edit.action(),
             edit.name().chars().take(64).collect::<String>(),
         )
-        .accounts(|accounts| async move { operators::change(accounts.as_ref(), edit).await })
+        .accounts(|accounts| async move { operators::save(accounts.as_ref(), edit).await })
         .await
 }

@@ -52,6 +52,19 @@ pub fn upstream_error(e: crate::ports::UpstreamError) -> AppError {
     }
 }
 
+/// The client a request came from, as the server's envelope worked it out (the peer, or behind
+/// a trusted proxy the address it forwards).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIp(pub String);
+
+/// The address this request came from: the login limits' client key.
+pub async fn client_address() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientIp>().cloned())
+        .map(|ClientIp(ip)| ip)
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 /// Logs a fault on the console's side and gives the operator only the request id.
 pub fn internal(what: &str, detail: impl std::fmt::Display) -> AppError {
     let request_id = request_id();
@@ -67,11 +80,14 @@ pub fn store_fault(e: crate::ports::StoreError) -> AppError {
 /// Where a session keeps its operator.
 pub const SESSION_KEY: &str = "operator";
 
-/// What a session stores: who logged in, and when.
+/// What a session stores: who logged in, when, and with which password (its epoch).
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct SessionOperator {
     pub id: i64,
     pub login_ms: i64,
+    /// Sessions stored before epochs existed read as 0, the epoch every operator started at.
+    #[serde(default)]
+    pub password_epoch: i64,
 }
 
 /// The absolute session limit (the idle limit is the session layer's expiry).
@@ -99,7 +115,7 @@ pub fn dis() -> Result<std::sync::Arc<dyn crate::ports::DisPort>, AppError> {
 
 /// The operator behind this request's session: `None` without one, `Unauthorized` when it
 /// has passed its absolute limit (it is ended here). A disabled or deleted operator's
-/// session ends at their next request.
+/// session ends at their next request, and so does one opened before a password change.
 pub async fn current() -> Result<Option<(i64, Me)>, AppError> {
     // The server's envelope has already resolved this request's session: use that.
     let resolved = leptos::prelude::use_context::<http::request::Parts>()
@@ -141,8 +157,10 @@ pub async fn resolve(
         ));
     }
     match accounts.operator(stored.id).await {
-        Ok(Some(me)) => Ok(Some((stored.id, me))),
-        Ok(None) => {
+        Ok(Some(live)) if live.password_epoch == stored.password_epoch => {
+            Ok(Some((stored.id, live.me)))
+        }
+        Ok(_) => {
             session
                 .flush()
                 .await

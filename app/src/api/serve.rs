@@ -4,6 +4,7 @@
 
 use super::access::Guarded;
 use super::envelope::{accounts, guard, request_id};
+use crate::domain::audit::bounded;
 use crate::domain::{AuditAction, AuditEntry, AuditOutcome, Me, Role};
 use crate::error::AppError;
 use crate::ports::{Accounts, DisPort};
@@ -55,6 +56,18 @@ impl Call {
         result.map_err(with_status)
     }
 
+    /// [`Call::run`] with a port the server provides.
+    async fn with<P, T, Fut>(
+        self,
+        port: fn() -> Result<P, AppError>,
+        work: impl FnOnce(P) -> Fut,
+    ) -> Result<T, AppError>
+    where
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        self.run(|| async move { work(port()?).await }).await
+    }
+
     /// [`Call::run`] with the DIS port.
     pub async fn dis<T, Fut>(
         self,
@@ -63,8 +76,7 @@ impl Call {
     where
         Fut: Future<Output = Result<T, AppError>>,
     {
-        self.run(|| async move { work(super::envelope::dis()?).await })
-            .await
+        self.with(super::envelope::dis, work).await
     }
 
     /// [`Call::run`] with the accounts store.
@@ -75,12 +87,13 @@ impl Call {
     where
         Fut: Future<Output = Result<T, AppError>>,
     {
-        self.run(|| async move { work(accounts()?).await }).await
+        self.with(accounts, work).await
     }
 }
 
-/// Writes an audit line for an action and how it ended. A store fault is logged; it does not
-/// undo or hide the action's own result.
+/// Writes an audit line for an action and how it ended. What the operator typed is kept
+/// bounded (`domain::audit::bounded`). A store fault is logged; it does not undo or hide the
+/// action's own result.
 pub async fn record<T>(
     operator: &str,
     action: AuditAction,
@@ -89,9 +102,9 @@ pub async fn record<T>(
 ) {
     let entry = AuditEntry {
         at_ms: crate::clock::now_ms(),
-        operator: operator.to_owned(),
+        operator: bounded(operator),
         action,
-        target: target.to_owned(),
+        target: bounded(target),
         outcome: match result {
             Ok(_) => AuditOutcome::Ok,
             Err(e) => e.audit_outcome(),

@@ -53,11 +53,7 @@ pub fn safe_next(next: &str) -> String {
 pub async fn login(name: String, password: Password, next: String) -> Result<String, AppError> {
     serve::<Login>()
         .accounts(|accounts| async move {
-            let client = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .await
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|_| "unknown".to_owned());
-            session::login(accounts.as_ref(), &client, &name, password, &next).await
+            session::login(accounts.as_ref(), &name, password, &next).await
         })
         .await
 }
@@ -71,15 +67,7 @@ pub async fn logout() -> Result<(), AppError> {
 /// The operator behind this session, if any.
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
-    serve::<Whoami>()
-        .run(|| async {
-            match super::envelope::current().await {
-                Ok(who) => Ok(who.map(|(_, me)| me)),
-                Err(AppError::Unauthorized(_)) => Ok(None),
-                Err(e) => Err(e),
-            }
-        })
-        .await
+    serve::<Whoami>().run(session::whoami).await
 }
 
 #[cfg(test)]

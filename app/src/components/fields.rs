@@ -1,7 +1,7 @@
 //! Form fields with their label, hint and inline error, wired for assistive technology:
 //! `aria-invalid` while the field is wrong, `aria-describedby` naming the hint and the error.
-//! Each takes the [`Field`] it edits and shows that field's own [`Field::label`], so a field is
-//! named the same in the form, in its errors and in the rules.
+//! Each takes the [`Field`] it edits and shows that field's own [`Field::label`] and
+//! [`Field::hint`], so a field is named and explained the same wherever it appears.
 
 use crate::domain::Field;
 use leptos::prelude::*;
@@ -19,10 +19,11 @@ fn described_by(id: &str, has_hint: bool) -> String {
     }
 }
 
-/// What a field shows and reports: its value, the change it makes, its error, and (for text) a
-/// touch when focus leaves it.
+/// A field and what it shows and reports: its value, the change it makes, its error, and (for
+/// text) a touch when focus leaves it.
 #[derive(Clone, Copy)]
 pub struct FieldModel {
+    pub field: Field,
     pub value: Signal<String>,
     pub on_change: Callback<String>,
     pub error: Signal<Option<String>>,
@@ -52,13 +53,10 @@ fn Notes(id: String, hint: Option<&'static str>, error: Signal<Option<String>>) 
 
 /// A one-line text input.
 #[component]
-pub fn TextField(
-    field: Field,
-    model: FieldModel,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional)] input_mode: Option<&'static str>,
-) -> impl IntoView {
+pub fn TextField(model: FieldModel) -> impl IntoView {
+    let field = model.field;
     let id = field_id(field);
+    let hint = field.hint();
     view! {
         <div class="field" class:invalid=move || model.error.get().is_some()>
             <label for=id.clone()>{field.label()}</label>
@@ -68,7 +66,7 @@ pub fn TextField(
                 type="text"
                 autocomplete="off"
                 spellcheck="false"
-                inputmode=input_mode
+                inputmode=field.numeric().then_some("numeric")
                 prop:value=move || model.value.get()
                 on:input=move |ev| model.on_change.run(event_target_value(&ev))
                 on:blur=move |_| model.on_blur.run(())
@@ -113,7 +111,8 @@ impl Choice {
 
 /// A group of radio buttons in a fieldset; disabled choices say why beside them.
 #[component]
-pub fn RadioField(field: Field, model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
+pub fn RadioField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
+    let field = model.field;
     let id = field_id(field);
     let name = field.wire_name();
     let options = choices
@@ -155,13 +154,10 @@ pub fn RadioField(field: Field, model: FieldModel, choices: Vec<Choice>) -> impl
 
 /// A drop-down list.
 #[component]
-pub fn SelectField(
-    field: Field,
-    model: FieldModel,
-    choices: Vec<Choice>,
-    #[prop(optional)] hint: Option<&'static str>,
-) -> impl IntoView {
+pub fn SelectField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
+    let field = model.field;
     let id = field_id(field);
+    let hint = field.hint();
     let options = choices
         .into_iter()
         .map(|c| {

@@ -1,5 +1,6 @@
 //! Components shared by the pages.
 
+pub mod action;
 pub mod badge;
 pub mod browser;
 pub mod fields;

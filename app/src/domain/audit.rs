@@ -137,6 +137,36 @@ impl AuditFilter {
     }
 }
 
+/// The most characters an audit line keeps of a target or a typed name.
+pub const MAX_AUDIT_TEXT: usize = 200;
+
+/// What the audit log keeps of text an operator typed: control characters escaped (so a line
+/// cannot fake another), and cut to at most [`MAX_AUDIT_TEXT`] characters, visibly, with the
+/// length of the whole. Text that passed validation is short and plain, and is kept as it is.
+pub fn bounded(text: &str) -> String {
+    let mut kept = String::new();
+    let mut total = 0usize;
+    for c in text.chars() {
+        let mut one = |c: char| {
+            total += 1;
+            if total <= MAX_AUDIT_TEXT {
+                kept.push(c);
+            }
+        };
+        if c.is_control() {
+            c.escape_unicode().for_each(&mut one);
+        } else {
+            one(c);
+        }
+    }
+    if total <= MAX_AUDIT_TEXT {
+        return kept;
+    }
+    let tail = format!("… [{total} characters]");
+    let keep = MAX_AUDIT_TEXT - tail.chars().count();
+    kept.chars().take(keep).chain(tail.chars()).collect()
+}
+
 /// The most audit lines one page lists.
 pub const AUDIT_PAGE: u32 = 100;
 
@@ -157,6 +187,29 @@ mod tests {
             "\"send test records\""
         );
         assert_eq!(AuditAction::parse("drop table"), None);
+    }
+
+    #[test]
+    fn typed_text_is_kept_bounded_and_plain() {
+        assert_eq!(bounded("demo-orders/task-1"), "demo-orders/task-1");
+        assert_eq!(bounded("a\nb\u{1b}[31m"), "a\\u{a}b\\u{1b}[31m");
+        let long = "x".repeat(1_048_579);
+        let cut = bounded(&long);
+        assert!(cut.chars().count() <= MAX_AUDIT_TEXT, "{}", cut.len());
+        assert!(cut.ends_with("… [1048579 characters]"), "{cut}");
+        assert_eq!(bounded(&cut), cut, "bounding twice changes nothing");
+        let wide = "通".repeat(500);
+        assert_eq!(bounded(&wide).chars().count(), MAX_AUDIT_TEXT);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_bounded(text in ".{0,400}") {
+            let b = bounded(&text);
+            proptest::prop_assert!(b.chars().count() <= MAX_AUDIT_TEXT);
+            proptest::prop_assert!(!b.chars().any(char::is_control));
+            proptest::prop_assert_eq!(bounded(&b), b.clone());
+        }
     }
 
     #[test]

@@ -200,6 +200,16 @@ pub enum TaskAction {
     Stop,
 }
 
+impl TaskAction {
+    /// What a task is once the action is done: "started" or "paused".
+    pub fn done(self) -> &'static str {
+        match self {
+            TaskAction::Start => "started",
+            TaskAction::Stop => "paused",
+        }
+    }
+}
+
 /// `POST …/transfer-tasks/action`: tasks by id, not by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskActionRequest {

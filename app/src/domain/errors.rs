@@ -76,6 +76,40 @@ impl Field {
             Field::TimestampFormat => "Timestamp format",
         }
     }
+    /// What the form says under the field: the rule in a line, when there is one to say.
+    pub fn hint(self) -> Option<&'static str> {
+        Some(match self {
+            Field::TaskName => "1 to 64 letters, digits, '-' or '_'; unique within the stream.",
+            Field::AgencyName => {
+                "The agency DIS uses to write to OBS. The DIS console creates dis_admin_agency."
+            }
+            Field::ObsBucketPath => "3 to 63 lowercase letters, digits, '-' and '.'.",
+            Field::FilePrefix => {
+                "Optional. Up to 50 letters, digits, '_' and '/' between directories; no leading '/'."
+            }
+            Field::DeliverTimeInterval => {
+                "30 to 900. DIS writes a file this often when records arrived."
+            }
+            Field::DeliverSizeInterval => {
+                "1 to 300: also dump once this much has gathered. Newer DIS endpoints only."
+            }
+            Field::RecordDelimiter => "What separates records inside a text file.",
+            Field::TimestampName => "The attribute of each JSON record that holds its time.",
+            Field::ConsumerStrategy
+            | Field::PartitionFormat
+            | Field::DestinationFileType
+            | Field::TimestampType
+            | Field::TimestampFormat => return None,
+        })
+    }
+
+    /// Whether the field takes a whole number (phones then offer a number pad).
+    pub fn numeric(self) -> bool {
+        matches!(
+            self,
+            Field::DeliverTimeInterval | Field::DeliverSizeInterval
+        )
+    }
 }
 
 impl fmt::Display for Field {

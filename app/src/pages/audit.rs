@@ -40,37 +40,24 @@ pub fn Audit() -> impl IntoView {
     };
     let lines = Resource::new(filter, list_audit);
     let navigate = use_navigate();
-    let set = move |edit: &dyn Fn(&mut AuditFilter)| {
-        let mut f = filter();
-        edit(&mut f);
-        f.before_ms = 0;
-        navigate(
-            &audit_href(&f),
-            NavigateOptions {
+    // Each control sets one part of the filter from its value, and the list starts over.
+    let on_change = move |part: fn(&mut AuditFilter) -> &mut String| {
+        let navigate = navigate.clone();
+        move |ev: leptos::ev::Event| {
+            let mut f = filter();
+            *part(&mut f) = event_target_value(&ev).trim().to_owned();
+            f.before_ms = 0;
+            let options = NavigateOptions {
                 replace: true,
                 scroll: false,
                 ..Default::default()
-            },
-        );
-    };
-    let set_operator = {
-        let set = set.clone();
-        move |ev: leptos::ev::Event| {
-            let v = event_target_value(&ev);
-            set(&|f| f.operator = v.trim().to_owned())
+            };
+            navigate(&audit_href(&f), options);
         }
     };
-    let set_action = {
-        let set = set.clone();
-        move |ev: leptos::ev::Event| {
-            let v = event_target_value(&ev);
-            set(&|f| f.action = v.clone())
-        }
-    };
-    let set_outcome = move |ev: leptos::ev::Event| {
-        let v = event_target_value(&ev);
-        set(&|f| f.outcome = v.clone())
-    };
+    let set_operator = on_change(|f| &mut f.operator);
+    let set_action = on_change(|f| &mut f.action);
+    let set_outcome = on_change(|f| &mut f.outcome);
     view! {
         <Title text="Audit"/>
         <h1>"Audit"</h1>
@@ -80,22 +67,10 @@ pub fn Audit() -> impl IntoView {
                 <input id="audit-operator" type="search" autocomplete="off" maxlength="64"
                     prop:value=move || filter().operator on:change=set_operator/>
             </div>
-            <div class="field">
-                <label for="audit-action">"Action"</label>
-                <select id="audit-action" on:change=set_action>
-                    {std::iter::once("").chain(AuditAction::ALL.iter().map(|a| a.as_str())).map(|a| view! {
-                        <option value=a selected=move || filter().action == a>{if a.is_empty() { "Any" } else { a }}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="audit-outcome">"Outcome"</label>
-                <select id="audit-outcome" on:change=set_outcome>
-                    {std::iter::once("").chain(AuditOutcome::ALL.iter().map(|o| o.as_str())).map(|o| view! {
-                        <option value=o selected=move || filter().outcome == o>{if o.is_empty() { "Any" } else { o }}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <WordChoice id="audit-action" label="Action" words=AuditAction::ALL.iter().map(|a| a.as_str()).collect()
+                chosen=Signal::derive(move || filter().action) on_change=set_action/>
+            <WordChoice id="audit-outcome" label="Outcome" words=AuditOutcome::ALL.iter().map(|o| o.as_str()).collect()
+                chosen=Signal::derive(move || filter().outcome) on_change=set_outcome/>
         </form>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {
@@ -129,5 +104,26 @@ pub fn Audit() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// A filter that is one of the log's words, or any.
+#[component]
+fn WordChoice(
+    id: &'static str,
+    label: &'static str,
+    words: Vec<&'static str>,
+    chosen: Signal<String>,
+    on_change: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=on_change>
+                {std::iter::once("").chain(words).map(|w| view! {
+                    <option value=w selected=move || chosen.get() == w>{if w.is_empty() { "Any" } else { w }}</option>
+                }).collect_view()}
+            </select>
+        </div>
     }
 }

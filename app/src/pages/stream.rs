@@ -3,6 +3,7 @@
 
 use crate::api::streams::{get_stream, send_test_records, StreamView};
 use crate::api::tasks::set_task_state;
+use crate::components::action::Pending;
 use crate::components::badge::StateBadge;
 use crate::components::notes::{ErrorNote, Problem};
 use crate::components::session::{allows, my_role};
@@ -69,9 +70,7 @@ fn StreamView(v: StreamView, version: RwSignal<u32>, role: Option<Role>) -> impl
     let add = format!("/streams/{}/add-task", s.stream_name);
     let stream_name = s.stream_name.clone();
     let selected = RwSignal::new(std::collections::BTreeSet::<String>::new());
-    // What is running, for the progress line; `None` when idle.
-    let busy = RwSignal::new(None::<&'static str>);
-    let problem = RwSignal::new(None::<String>);
+    let pending = Pending::new();
     let toasts = use_toasts();
     let batch = {
         let stream = stream_name.clone();
@@ -80,30 +79,18 @@ fn StreamView(v: StreamView, version: RwSignal<u32>, role: Option<Role>) -> impl
             if ids.is_empty() {
                 return;
             }
-            let stream = stream.clone();
-            busy.set(Some(if action == TaskAction::Start {
+            let count = ids.len();
+            let progress = if action == TaskAction::Start {
                 "Starting the selected tasks…"
             } else {
                 "Pausing the selected tasks…"
-            }));
-            problem.set(None);
-            leptos::task::spawn_local(async move {
-                let count = ids.len();
-                let result = set_task_state(stream, ids, action).await;
-                busy.set(None);
-                match result {
-                    Ok(()) => {
-                        let verb = if action == TaskAction::Start {
-                            "started"
-                        } else {
-                            "paused"
-                        };
-                        toasts.push(ToastKind::Success, format!("{count} dump task(s) {verb}."));
-                        selected.set(Default::default());
-                        version.update(|v| *v += 1);
-                    }
-                    Err(e) => problem.set(Some(e.to_string())),
-                }
+            };
+            let work = set_task_state(stream.clone(), ids, action);
+            pending.run(progress, work, move |()| {
+                let verb = action.done();
+                toasts.push(ToastKind::Success, format!("{count} dump task(s) {verb}."));
+                selected.set(Default::default());
+                version.update(|v| *v += 1);
             });
         }
     };
@@ -112,7 +99,7 @@ fn StreamView(v: StreamView, version: RwSignal<u32>, role: Option<Role>) -> impl
         move |_| batch(TaskAction::Start)
     };
     let pause_selected = move |_| batch(TaskAction::Stop);
-    let none_selected = move || selected.with(|s| s.is_empty()) || busy.get().is_some();
+    let none_selected = move || selected.with(|s| s.is_empty()) || pending.running();
     let tasks = v.tasks;
     view! {
         <div class="page-head">
@@ -130,8 +117,8 @@ fn StreamView(v: StreamView, version: RwSignal<u32>, role: Option<Role>) -> impl
         </dl>
         <h2>"Dump tasks"</h2>
         <p>{format!("{} of {} tasks used", tasks.len(), v.quota)}</p>
-        <p class="progress muted" aria-live="polite">{move || busy.get()}</p>
-        <Problem problem/>
+        <p class="progress muted" aria-live="polite">{move || pending.busy.get()}</p>
+        <Problem problem=pending.problem/>
         {if tasks.is_empty() {
             view! { <p class="empty">"This stream has no dump tasks yet."</p> }.into_any()
         } else {

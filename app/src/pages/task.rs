@@ -4,6 +4,7 @@
 use crate::api::status::{get_console_status, ConsoleStatus};
 use crate::api::streams::get_dump_task;
 use crate::api::tasks::{delete_dump_task, set_task_state};
+use crate::components::action::Pending;
 use crate::components::badge::StateBadge;
 use crate::components::notes::{ErrorNote, Problem};
 use crate::components::session::{allows, my_role};
@@ -72,9 +73,7 @@ fn TaskDetailsView(
     let clone_href = format!("/streams/{}/add-task?clone={}", t.stream_name, t.task_name);
     let toasts = use_toasts();
     let navigate = use_navigate();
-    // What is running, for the progress line; `None` when idle.
-    let busy = RwSignal::new(None::<&'static str>);
-    let problem = RwSignal::new(None::<String>);
+    let pending = Pending::new();
     let confirming = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let stream = t.stream_name.clone();
@@ -85,28 +84,17 @@ fn TaskDetailsView(
     let change = {
         let (stream, name, id) = (stream.clone(), name.clone(), id.clone());
         move |action: TaskAction| {
-            let (stream, name, id) = (stream.clone(), name.clone(), id.clone());
-            busy.set(Some(if action == TaskAction::Start {
+            let name = name.clone();
+            let progress = if action == TaskAction::Start {
                 "Starting…"
             } else {
                 "Pausing…"
-            }));
-            problem.set(None);
-            leptos::task::spawn_local(async move {
-                let result = set_task_state(stream, vec![id], action).await;
-                busy.set(None);
-                match result {
-                    Ok(()) => {
-                        let verb = if action == TaskAction::Start {
-                            "started"
-                        } else {
-                            "paused"
-                        };
-                        toasts.push(ToastKind::Success, format!("Dump task {name} {verb}."));
-                        version.update(|v| *v += 1);
-                    }
-                    Err(e) => problem.set(Some(e.to_string())),
-                }
+            };
+            let work = set_task_state(stream.clone(), vec![id.clone()], action);
+            pending.run(progress, work, move |()| {
+                let verb = action.done();
+                toasts.push(ToastKind::Success, format!("Dump task {name} {verb}."));
+                version.update(|v| *v += 1);
             });
         }
     };
@@ -116,18 +104,10 @@ fn TaskDetailsView(
             ev.prevent_default();
             let (stream, name, confirm) = (stream.clone(), name.clone(), typed.get_untracked());
             let navigate = navigate.clone();
-            busy.set(Some("Deleting…"));
-            problem.set(None);
-            leptos::task::spawn_local(async move {
-                let result = delete_dump_task(stream.clone(), name.clone(), confirm).await;
-                busy.set(None);
-                match result {
-                    Ok(()) => {
-                        toasts.push(ToastKind::Success, format!("Dump task {name} deleted."));
-                        navigate(&format!("/streams/{stream}"), NavigateOptions::default());
-                    }
-                    Err(e) => problem.set(Some(e.to_string())),
-                }
+            let work = delete_dump_task(stream.clone(), name.clone(), confirm);
+            pending.run("Deleting…", work, move |()| {
+                toasts.push(ToastKind::Success, format!("Dump task {name} deleted."));
+                navigate(&format!("/streams/{stream}"), NavigateOptions::default());
             });
         }
     };
@@ -169,19 +149,19 @@ fn TaskDetailsView(
         </div>
         <div class="actions" role="group" aria-label="Task actions">
             {(can_change && state != TaskState::Running).then(|| view! {
-                <button type="button" on:click=start.clone() disabled=move || busy.get().is_some()>"Start"</button>
+                <button type="button" on:click=start.clone() disabled=move || pending.running()>"Start"</button>
             })}
             {(can_change && state == TaskState::Running).then(|| view! {
-                <button type="button" on:click=pause.clone() disabled=move || busy.get().is_some()>"Pause"</button>
+                <button type="button" on:click=pause.clone() disabled=move || pending.running()>"Pause"</button>
             })}
             {can_change.then(|| view! { <a class="button" href=clone_href>"Clone"</a> })}
             <button type="button" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
             {can_delete.then(|| view! {
-                <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || busy.get().is_some()>"Delete"</button>
+                <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || pending.running()>"Delete"</button>
             })}
         </div>
-        <p class="progress muted" aria-live="polite">{move || busy.get()}</p>
-        <Problem problem/>
+        <p class="progress muted" aria-live="polite">{move || pending.busy.get()}</p>
+        <Problem problem=pending.problem/>
         <Show when=move || confirming.get()>
             <form class="card confirm" on:submit=delete.clone()>
                 <div class="field">
@@ -190,7 +170,7 @@ fn TaskDetailsView(
                         prop:value=move || typed.get()
                         on:input=move |ev| typed.set(event_target_value(&ev))/>
                 </div>
-                <button type="submit" class="danger" disabled=move || busy.get().is_some()>"Delete dump task"</button>
+                <button type="submit" class="danger" disabled=move || pending.running()>"Delete dump task"</button>
                 <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
             </form>
         </Show>

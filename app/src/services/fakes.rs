@@ -7,8 +7,8 @@ use crate::domain::dis::{
 };
 use crate::domain::{AuditEntry, DumpTask, Me, OperatorInfo, Role, StreamName, TaskName};
 use crate::ports::{
-    Accounts, CreateOutcome, DisPort, LoginOutcome, OperatorChange, StoreError, UpstreamError,
-    UpstreamKind,
+    Accounts, CreateOutcome, DisPort, LiveOperator, LoginOutcome, OperatorChange, StoreError,
+    UpstreamError, UpstreamKind,
 };
 use secrecy::ExposeSecret;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -52,6 +52,12 @@ impl FakeDis {
 
     pub fn pages_read(&self) -> usize {
         self.pages.load(Ordering::Relaxed)
+    }
+
+    /// What DIS answers for a task of a stream that has none.
+    fn no_task<T>(&self, stream: &StreamName) -> Result<T, UpstreamError> {
+        self.exists(stream)?;
+        Err(rejected("DIS.4354"))
     }
 
     fn exists(&self, stream: &StreamName) -> Result<(), UpstreamError> {
@@ -121,8 +127,7 @@ impl DisPort for FakeDis {
         stream: &StreamName,
         _task: &TaskName,
     ) -> Result<TaskDetails, UpstreamError> {
-        self.exists(stream)?;
-        Err(rejected("DIS.4354"))
+        self.no_task(stream)
     }
 
     async fn add_dump_task(
@@ -140,8 +145,7 @@ impl DisPort for FakeDis {
         _action: TaskAction,
         _ids: &[String],
     ) -> Result<(), UpstreamError> {
-        self.exists(stream)?;
-        Err(rejected("DIS.4354"))
+        self.no_task(stream)
     }
 
     async fn delete_dump_task(
@@ -149,8 +153,7 @@ impl DisPort for FakeDis {
         stream: &StreamName,
         _task: &TaskName,
     ) -> Result<(), UpstreamError> {
-        self.exists(stream)?;
-        Err(rejected("DIS.4354"))
+        self.no_task(stream)
     }
 
     async fn put_records(
@@ -166,6 +169,19 @@ struct FakeOperator {
     id: i64,
     info: OperatorInfo,
     password: String,
+    password_epoch: i64,
+}
+
+impl FakeOperator {
+    fn live(&self) -> LiveOperator {
+        LiveOperator {
+            me: Me {
+                name: self.info.name.clone(),
+                role: self.info.role,
+            },
+            password_epoch: self.password_epoch,
+        }
+    }
 }
 
 /// Operators and an audit log in memory, with the store's refusals (a taken name, an unknown
@@ -197,25 +213,19 @@ impl Accounts for FakeAccounts {
             Some(o) if !o.info.disabled && o.password == password.expose_secret() => {
                 LoginOutcome::Accepted {
                     id: o.id,
-                    me: Me {
-                        name: o.info.name.clone(),
-                        role: o.info.role,
-                    },
+                    operator: o.live(),
                 }
             }
             _ => LoginOutcome::Refused,
         })
     }
 
-    async fn operator(&self, id: i64) -> Result<Option<Me>, StoreError> {
+    async fn operator(&self, id: i64) -> Result<Option<LiveOperator>, StoreError> {
         let list = self.operators.lock().unwrap();
         Ok(list
             .iter()
             .find(|o| o.id == id && !o.info.disabled)
-            .map(|o| Me {
-                name: o.info.name.clone(),
-                role: o.info.role,
-            }))
+            .map(FakeOperator::live))
     }
 
     async fn operators(&self) -> Result<Vec<OperatorInfo>, StoreError> {
@@ -249,6 +259,7 @@ impl Accounts for FakeAccounts {
                     created_ms: 0,
                 },
                 password: password.expose_secret().to_owned(),
+                password_epoch: 0,
             });
             return Ok(Ok(()));
         }
@@ -265,7 +276,10 @@ impl Accounts for FakeAccounts {
             }
             OperatorChange::SetRole(role) => o.info.role = role,
             OperatorChange::SetDisabled(d) => o.info.disabled = d,
-            OperatorChange::SetPassword(p) => o.password = p.expose_secret().to_owned(),
+            OperatorChange::SetPassword(p) => {
+                o.password = p.expose_secret().to_owned();
+                o.password_epoch += 1;
+            }
             OperatorChange::Add { .. } => unreachable!("handled above"),
         }
         Ok(Ok(()))

@@ -1,7 +1,10 @@
-//! Changing operators: the rules every change meets, whether an admin makes it on the Operators
-//! page or from the command line (`server user …`).
+//! Operators and the audit log: the rules every operator change meets, whether an admin makes
+//! it on the Operators page or from the command line (`server user …`), and reading the log.
 
+use crate::api::envelope::store_fault;
 use crate::domain::access::{check_new_password, parse_operator_name};
+use crate::domain::audit::AUDIT_PAGE;
+use crate::domain::{AuditEntry, AuditFilter, OperatorInfo};
 use crate::error::AppError;
 use crate::ports::{Accounts, OperatorChange};
 
@@ -30,8 +33,41 @@ pub async fn change(accounts: &dyn Accounts, edit: OperatorEdit) -> Result<(), A
     accounts
         .change_operator(&name, change)
         .await
-        .map_err(crate::api::envelope::store_fault)?
+        .map_err(store_fault)?
         .map_err(AppError::Rejected)
+}
+
+/// [`change`], from the Operators page: an admin who sets their own password keeps this
+/// session (their other sessions end, as everyone's do after a password change).
+pub async fn save(accounts: &dyn Accounts, edit: OperatorEdit) -> Result<(), AppError> {
+    let own_password = match &edit {
+        OperatorEdit::SetPassword { name, .. } => crate::api::envelope::current()
+            .await?
+            .is_some_and(|(_, me)| me.name == name.trim()),
+        _ => false,
+    };
+    change(accounts, edit).await?;
+    if own_password {
+        crate::services::session::keep_after_own_password_change(accounts).await?;
+    }
+    Ok(())
+}
+
+/// Every operator, by name.
+pub async fn list(accounts: &dyn Accounts) -> Result<Vec<OperatorInfo>, AppError> {
+    accounts.operators().await.map_err(store_fault)
+}
+
+/// One page of audit lines, newest first, that match `filter`.
+pub async fn audit(
+    accounts: &dyn Accounts,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let query = filter.check().map_err(AppError::Rejected)?;
+    accounts
+        .audit(&query, AUDIT_PAGE)
+        .await
+        .map_err(store_fault)
 }
 
 #[cfg(test)]

@@ -1,22 +1,25 @@
 //! Logging in and out. Every attempt is audited here, under the operator's name or the name
 //! typed, since no operator is known before the check.
 
-use crate::api::envelope::{current, internal, session, store_fault, SessionOperator, SESSION_KEY};
+use crate::api::envelope::{
+    client_address, current, internal, session, store_fault, SessionOperator, SESSION_KEY,
+};
 use crate::api::serve::record;
 use crate::api::session::{safe_next, Password, LOGIN_REFUSED};
 use crate::domain::AuditAction;
+use crate::domain::Me;
 use crate::error::AppError;
 use crate::ports::{Accounts, LoginOutcome};
 
-/// Checks a name and password from `client`; on success starts a session under a new id and
-/// answers where to go next.
+/// Checks a name and password from this request's address; on success starts a session under
+/// a new id and answers where to go next.
 pub async fn login(
     accounts: &dyn Accounts,
-    client: &str,
     name: &str,
     password: Password,
     next: &str,
 ) -> Result<String, AppError> {
+    let client = client_address().await;
     let name = name.trim();
     // Oversized input is refused like a wrong password, before any hashing.
     let shown = name.chars().take(64).collect::<String>();
@@ -24,12 +27,14 @@ pub async fn login(
         LoginOutcome::Refused
     } else {
         accounts
-            .login(name, &password.into_secret(), client)
+            .login(name, &password.into_secret(), &client)
             .await
             .map_err(store_fault)?
     };
     let result = match outcome {
-        LoginOutcome::Accepted { id, me } => start_session(id).await.map(|()| me.name),
+        LoginOutcome::Accepted { id, operator } => start_session(id, operator.password_epoch)
+            .await
+            .map(|()| operator.me.name),
         LoginOutcome::Refused => Err(AppError::Unauthorized(LOGIN_REFUSED.into())),
         LoginOutcome::Throttled { retry_after_secs } => {
             Err(AppError::Throttled { retry_after_secs })
@@ -43,7 +48,7 @@ pub async fn login(
     Ok(safe_next(next))
 }
 
-async fn start_session(id: i64) -> Result<(), AppError> {
+async fn start_session(id: i64, password_epoch: i64) -> Result<(), AppError> {
     let session = session().await?;
     // A new id at login: an id planted before it is worth nothing after.
     session
@@ -56,6 +61,7 @@ async fn start_session(id: i64) -> Result<(), AppError> {
             SessionOperator {
                 id,
                 login_ms: crate::clock::now_ms(),
+                password_epoch,
             },
         )
         .await
@@ -80,4 +86,34 @@ pub async fn logout() -> Result<(), AppError> {
         .await;
     }
     Ok(())
+}
+
+/// After the operator behind this session changed their own password: this session takes the
+/// new password's epoch and stays, while every other session of theirs has ended.
+pub async fn keep_after_own_password_change(accounts: &dyn Accounts) -> Result<(), AppError> {
+    let session = session().await?;
+    let Some(mut stored) = session
+        .get::<SessionOperator>(SESSION_KEY)
+        .await
+        .map_err(|e| internal("session read", e))?
+    else {
+        return Ok(());
+    };
+    if let Some(live) = accounts.operator(stored.id).await.map_err(store_fault)? {
+        stored.password_epoch = live.password_epoch;
+        session
+            .insert(SESSION_KEY, stored)
+            .await
+            .map_err(|e| internal("session write", e))?;
+    }
+    Ok(())
+}
+
+/// The operator behind this session, if any; a session past its limit is no operator.
+pub async fn whoami() -> Result<Option<Me>, AppError> {
+    match current().await {
+        Ok(who) => Ok(who.map(|(_, me)| me)),
+        Err(AppError::Unauthorized(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

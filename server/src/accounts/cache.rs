@@ -1,7 +1,7 @@
 //! Enabled operators recently read, so the session check of every request does not go to
 //! SQLite.
 
-use app::domain::Me;
+use app::ports::LiveOperator;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ pub struct OperatorCache(std::sync::Mutex<SeenOperators>);
 #[derive(Default)]
 pub struct SeenOperators {
     generation: u64,
-    by_id: HashMap<i64, (Instant, Me)>,
+    by_id: HashMap<i64, (Instant, LiveOperator)>,
 }
 
 impl OperatorCache {
@@ -27,7 +27,7 @@ impl OperatorCache {
     }
 
     /// The operator if read recently, else the generation to pass to [`OperatorCache::put`].
-    pub fn get(&self, id: i64) -> Result<Me, u64> {
+    pub fn get(&self, id: i64) -> Result<LiveOperator, u64> {
         let seen = self.lock();
         match seen.by_id.get(&id) {
             Some((at, me)) if at.elapsed() < OPERATOR_CACHE_TTL => Ok(me.clone()),
@@ -35,7 +35,7 @@ impl OperatorCache {
         }
     }
 
-    pub fn put(&self, id: i64, me: &Me, generation: u64) {
+    pub fn put(&self, id: i64, me: &LiveOperator, generation: u64) {
         let mut seen = self.lock();
         if seen.generation != generation {
             return;
@@ -55,14 +55,17 @@ impl OperatorCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::domain::Role;
+    use app::domain::{Me, Role};
 
     #[test]
     fn a_read_that_began_before_a_change_is_not_kept() {
         let cache = OperatorCache::default();
-        let me = Me {
-            name: "ann".into(),
-            role: Role::Admin,
+        let me = LiveOperator {
+            me: Me {
+                name: "ann".into(),
+                role: Role::Admin,
+            },
+            password_epoch: 0,
         };
         let before = cache.get(1).unwrap_err();
         cache.clear();

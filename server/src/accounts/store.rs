@@ -3,12 +3,12 @@
 //! value.
 
 use super::cache::OperatorCache;
-use super::limiter::{Limiter, FAILURES_PER_CLIENT, FAILURES_PER_NAME};
+use super::limiter::{self, Limiter};
 use super::password::{self, PasswordHashText, CONCURRENT_HASHES};
 use app::clock::now_ms;
 use app::domain::audit::AuditQuery;
 use app::domain::{AuditAction, AuditEntry, AuditOutcome, Me, OperatorInfo, Role};
-use app::ports::{Accounts, LoginOutcome, OperatorChange, StoreError};
+use app::ports::{Accounts, LiveOperator, LoginOutcome, OperatorChange, StoreError};
 use secrecy::SecretString;
 use sqlx::SqlitePool;
 
@@ -34,6 +34,29 @@ struct LoginRow {
     password_hash: String,
     role: String,
     disabled: bool,
+    password_epoch: i64,
+}
+
+/// What a session check reads of an enabled operator.
+#[derive(sqlx::FromRow)]
+struct LiveRow {
+    name: String,
+    role: String,
+    password_epoch: i64,
+}
+
+impl TryFrom<LiveRow> for LiveOperator {
+    type Error = StoreError;
+
+    fn try_from(r: LiveRow) -> Result<Self, StoreError> {
+        Ok(LiveOperator {
+            me: Me {
+                role: role(&r.role)?,
+                name: r.name,
+            },
+            password_epoch: r.password_epoch,
+        })
+    }
 }
 
 /// An `audit` row.
@@ -247,9 +270,19 @@ impl Store {
             }
             (OperatorChange::SetPassword(password), Some(_)) => {
                 let hash = self.hash(password).await?;
-                self.update(name, "password_hash", hash.as_str().to_owned())
-                    .await?;
-                Ok(Ok(()))
+                // The new epoch ends every session opened with the old password.
+                let done = sqlx::query(
+                    "UPDATE operators SET password_hash = ?, password_epoch = password_epoch + 1, \
+                     updated_ms = ? WHERE name = ?",
+                )
+                .bind(hash.as_str())
+                .bind(now_ms())
+                .bind(name)
+                .execute(&self.pool)
+                .await
+                .map_err(fault);
+                self.seen.clear();
+                done.map(|_| Ok(()))
             }
         }
     }
@@ -277,15 +310,13 @@ impl Store {
         password: &SecretString,
         client: &str,
     ) -> Result<LoginOutcome, StoreError> {
-        let keys = [
-            (format!("client:{client}"), FAILURES_PER_CLIENT),
-            (format!("name:{name}"), FAILURES_PER_NAME),
-        ];
-        if let Some(retry_after_secs) = self.limiter.check(&keys) {
-            return Ok(LoginOutcome::Throttled { retry_after_secs });
-        }
+        // Counted before the hash: simultaneous attempts meet the limits one after another.
+        let attempt = match self.limiter.begin(limiter::keys(name, client)) {
+            Ok(attempt) => attempt,
+            Err(retry_after_secs) => return Ok(LoginOutcome::Throttled { retry_after_secs }),
+        };
         let row: Option<LoginRow> = sqlx::query_as(
-            "SELECT id, password_hash, role, disabled FROM operators WHERE name = ?",
+            "SELECT id, password_hash, role, disabled, password_epoch FROM operators WHERE name = ?",
         )
         .bind(name)
         .fetch_optional(&self.pool)
@@ -306,19 +337,20 @@ impl Store {
         match row {
             Some(r) if matches && !r.disabled => {
                 let role = role(&r.role)?;
-                self.limiter.clear(&keys[1].0);
+                self.limiter.succeeded(attempt);
                 Ok(LoginOutcome::Accepted {
                     id: r.id,
-                    me: Me {
-                        name: name.to_owned(),
-                        role,
+                    operator: LiveOperator {
+                        me: Me {
+                            name: name.to_owned(),
+                            role,
+                        },
+                        password_epoch: r.password_epoch,
                     },
                 })
             }
-            _ => {
-                self.limiter.fail(&keys);
-                Ok(LoginOutcome::Refused)
-            }
+            // The attempt stays counted as a failure.
+            _ => Ok(LoginOutcome::Refused),
         }
     }
 }
@@ -334,30 +366,23 @@ impl Accounts for Store {
         self.check_login(name, password, client).await
     }
 
-    async fn operator(&self, id: i64) -> Result<Option<Me>, StoreError> {
+    async fn operator(&self, id: i64) -> Result<Option<LiveOperator>, StoreError> {
         let generation = match self.seen.get(id) {
-            Ok(me) => return Ok(Some(me)),
+            Ok(live) => return Ok(Some(live)),
             Err(generation) => generation,
         };
-        let row: Option<OperatorRow> = sqlx::query_as(
-            "SELECT name, role, disabled, created_ms FROM operators \
-             WHERE id = ? AND disabled = 0",
+        let row: Option<LiveRow> = sqlx::query_as(
+            "SELECT name, role, password_epoch FROM operators WHERE id = ? AND disabled = 0",
         )
         .bind(id)
         .fetch_optional(&self.pool)
         .await
         .map_err(fault)?;
-        let me = match row {
-            Some(r) => Some(Me {
-                role: role(&r.role)?,
-                name: r.name,
-            }),
-            None => None,
-        };
-        if let Some(me) = &me {
-            self.seen.put(id, me, generation);
+        let live = row.map(LiveOperator::try_from).transpose()?;
+        if let Some(live) = &live {
+            self.seen.put(id, live, generation);
         }
-        Ok(me)
+        Ok(live)
     }
 
     async fn operators(&self) -> Result<Vec<OperatorInfo>, StoreError> {
@@ -407,7 +432,7 @@ impl Accounts for Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::limiter::FAILURE_WINDOW;
+    use crate::accounts::limiter::{FAILURES_PER_NAME_AND_CLIENT, FAILURE_WINDOW};
     use secrecy::ExposeSecret;
 
     async fn store() -> (tempfile::TempDir, Store) {
@@ -417,7 +442,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_first_admin_logs_in_and_failures_are_throttled_per_name() {
+    async fn the_first_admin_logs_in_and_failures_are_throttled_per_name_and_address() {
         let (_dir, store) = store().await;
         let generated = store
             .ensure_admin(None)
@@ -433,8 +458,11 @@ mod tests {
         assert!(matches!(
             ok,
             LoginOutcome::Accepted {
-                me: Me {
-                    role: Role::Admin,
+                operator: LiveOperator {
+                    me: Me {
+                        role: Role::Admin,
+                        ..
+                    },
                     ..
                 },
                 ..
@@ -442,19 +470,24 @@ mod tests {
         ));
 
         let wrong = SecretString::from("not the password");
-        for _ in 0..FAILURES_PER_NAME {
+        for _ in 0..FAILURES_PER_NAME_AND_CLIENT {
             assert_eq!(
                 store.login("admin", &wrong, "10.0.0.2").await.unwrap(),
                 LoginOutcome::Refused
             );
         }
-        // Now even the right password waits, from any client.
-        match store.login("admin", &generated, "10.0.0.3").await.unwrap() {
+        // Now even the right password waits, from that address...
+        match store.login("admin", &generated, "10.0.0.2").await.unwrap() {
             LoginOutcome::Throttled { retry_after_secs } => {
                 assert!((1..=FAILURE_WINDOW.as_secs()).contains(&retry_after_secs))
             }
             other => panic!("{other:?}"),
         }
+        // ...while the operator, elsewhere, is not locked out by someone else's failures.
+        assert!(matches!(
+            store.login("admin", &generated, "10.0.0.3").await.unwrap(),
+            LoginOutcome::Accepted { .. }
+        ));
         // Unknown names are refused the same way.
         assert_eq!(
             store.login("nobody", &wrong, "10.0.0.4").await.unwrap(),
@@ -535,12 +568,12 @@ mod tests {
             .await
             .unwrap();
         let ann = store.operator(id).await.unwrap().unwrap();
-        assert_eq!(ann.role, Role::Operator);
+        assert_eq!(ann.me.role, Role::Operator);
 
         let viewer = OperatorChange::SetRole(Role::Viewer);
         store.apply("ann", viewer).await.unwrap().unwrap();
         assert_eq!(
-            store.operator(id).await.unwrap().unwrap().role,
+            store.operator(id).await.unwrap().unwrap().me.role,
             Role::Viewer
         );
         let disable = OperatorChange::SetDisabled(true);
@@ -576,5 +609,27 @@ mod tests {
             created_ms: 0,
         });
         assert!(converted.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_new_password_moves_the_epoch_on() {
+        let (_dir, store) = store().await;
+        let pw = SecretString::from("a long enough password");
+        store.ensure_admin(Some(&pw)).await.unwrap();
+        let id: i64 = sqlx::query_scalar("SELECT id FROM operators WHERE name = 'admin'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let before = store.operator(id).await.unwrap().unwrap().password_epoch;
+        let new = OperatorChange::SetPassword(SecretString::from("another long password"));
+        store.apply("admin", new).await.unwrap().unwrap();
+        let after = store.operator(id).await.unwrap().unwrap().password_epoch;
+        assert_eq!(after, before + 1);
+        let role = OperatorChange::SetRole(Role::Admin);
+        store.apply("admin", role).await.unwrap().unwrap();
+        assert_eq!(
+            store.operator(id).await.unwrap().unwrap().password_epoch,
+            after
+        );
     }
 }

@@ -58,6 +58,13 @@ pub struct Config {
     pub session_idle: std::time::Duration,
     /// `CONSOLE_SESSION_MAX_HOURS` (default 12): a session ends this long after its login.
     pub session_max: std::time::Duration,
+    /// `CONSOLE_ALLOWED_HOSTS`: more names the console answers to in `Host` (`name` for any
+    /// port, `name:port` for one), beside the public URL's, the loopback names and the listen
+    /// address.
+    pub allowed_hosts: Vec<String>,
+    /// `CONSOLE_TRUSTED_PROXIES`: the reverse proxies (addresses or CIDR blocks) whose
+    /// `X-Forwarded-For` names the client; from any other peer the header is ignored.
+    pub trusted_proxies: crate::http::proxies::TrustedProxies,
 }
 
 /// What `server dis-backend` reads: the credentials it accepts and the zone of its time
@@ -83,10 +90,6 @@ impl fmt::Debug for BackendSettings {
 }
 
 impl BackendSettings {
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(env_lookup)
-    }
-
     /// Reads variables through `lookup`, as [`Config::from_lookup`] does. Every missing
     /// credential is named at once.
     pub fn from_lookup(
@@ -117,20 +120,49 @@ impl BackendSettings {
             access_key,
             secret_key: SecretString::from(sk),
             project_id,
-            time_zone: match get("DIS_TIME_ZONE")? {
-                Some(v) => ZoneOffset::parse(&v).map_err(|why| error("DIS_TIME_ZONE", why))?,
-                None => ZoneOffset::UTC_PLUS_8,
-            },
+            time_zone: time_zone(&get, ZoneOffset::UTC_PLUS_8)?,
         })
     }
 }
 
 /// The process environment, as `from_lookup` reads it.
-fn env_lookup(name: &str) -> Result<Option<String>, ()> {
+pub fn env_lookup(name: &str) -> Result<Option<String>, ()> {
     match std::env::var(name) {
         Ok(value) => Ok(Some(value)),
         Err(std::env::VarError::NotPresent) => Ok(None),
         Err(std::env::VarError::NotUnicode(_)) => Err(()),
+    }
+}
+
+/// `CONSOLE_ALLOWED_HOSTS`: names (`console.internal`, `10.0.0.5:3000`), by comma or space.
+fn allowed_hosts(list: &str) -> Result<Vec<String>, ConfigError> {
+    list.split([',', ' '])
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map(|h| {
+            let plain = h.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
+            });
+            if plain && !h.contains("://") {
+                Ok(h.to_owned())
+            } else {
+                Err(error(
+                    "CONSOLE_ALLOWED_HOSTS",
+                    format!("{h:?} is not a host name such as console.internal or 10.0.0.5:3000"),
+                ))
+            }
+        })
+        .collect()
+}
+
+/// `DIS_TIME_ZONE`, or `default` when unset.
+fn time_zone(
+    get: &impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+    default: ZoneOffset,
+) -> Result<ZoneOffset, ConfigError> {
+    match get("DIS_TIME_ZONE")? {
+        Some(v) => ZoneOffset::parse(&v).map_err(|why| error("DIS_TIME_ZONE", why)),
+        None => Ok(default),
     }
 }
 
@@ -271,13 +303,13 @@ impl Config {
                 credentials: credentials(&get)?,
             }),
         };
-        let time_zone = match get("DIS_TIME_ZONE")? {
-            Some(v) => ZoneOffset::parse(&v).map_err(|why| error("DIS_TIME_ZONE", why))?,
-            None => match &dis {
+        let time_zone = time_zone(
+            &get,
+            match &dis {
                 Some(remote) => ZoneOffset::default_for_region(&remote.region),
                 None => ZoneOffset::UTC_PLUS_8,
             },
-        };
+        )?;
 
         let embedded_keys = match &dis {
             Some(_) => None,
@@ -328,6 +360,15 @@ impl Config {
             session_max: std::time::Duration::from_secs(
                 3600 * positive(&get, "CONSOLE_SESSION_MAX_HOURS", 12, 24 * 30)?,
             ),
+            allowed_hosts: get("CONSOLE_ALLOWED_HOSTS")?
+                .map(|v| allowed_hosts(&v))
+                .transpose()?
+                .unwrap_or_default(),
+            trusted_proxies: match get("CONSOLE_TRUSTED_PROXIES")? {
+                None => Default::default(),
+                Some(v) => crate::http::proxies::TrustedProxies::parse(&v)
+                    .map_err(|why| error("CONSOLE_TRUSTED_PROXIES", why))?,
+            },
         })
     }
 
@@ -594,5 +635,22 @@ mod tests {
         .unwrap();
         assert_eq!(ok.time_zone, ZoneOffset::UTC);
         assert!(!format!("{ok:?}").contains("sk-secret"));
+    }
+
+    #[test]
+    fn allowed_hosts_and_trusted_proxies_are_read_and_checked() {
+        let c = load(&[
+            ("CONSOLE_ALLOWED_HOSTS", "console.internal, 10.0.0.5:3000"),
+            ("CONSOLE_TRUSTED_PROXIES", "10.0.0.0/8 192.168.1.1"),
+        ])
+        .unwrap();
+        assert_eq!(c.allowed_hosts, ["console.internal", "10.0.0.5:3000"]);
+        assert!(!c.trusted_proxies.is_empty());
+        let e = load(&[("CONSOLE_ALLOWED_HOSTS", "https://console.internal/")]).unwrap_err();
+        assert_eq!(e.var, "CONSOLE_ALLOWED_HOSTS");
+        let e = load(&[("CONSOLE_TRUSTED_PROXIES", "10.0.0.0/40")]).unwrap_err();
+        assert_eq!(e.var, "CONSOLE_TRUSTED_PROXIES");
+        let d = load(&[]).unwrap();
+        assert!(d.allowed_hosts.is_empty() && d.trusted_proxies.is_empty());
     }
 }

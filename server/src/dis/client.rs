@@ -299,8 +299,17 @@ impl DisClient {
         if let Some(name) = start_after {
             query.push(("start_stream_name".into(), name.to_string()));
         }
+        self.get("streams", &query).await
+    }
+
+    /// A GET of `/v2/{project}/{rest}`, safe to repeat, decoded.
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        rest: &str,
+        query: &[(String, String)],
+    ) -> Result<T, DisError> {
         let answer = self
-            .send(Method::GET, &self.path("streams"), &query, &[], true)
+            .send(Method::GET, &self.path(rest), query, &[], true)
             .await?;
         Self::decode(answer)
     }
@@ -310,16 +319,7 @@ impl DisClient {
         &self,
         stream: &StreamName,
     ) -> Result<DescribeStreamResponse, DisError> {
-        let answer = self
-            .send(
-                Method::GET,
-                &self.path(&format!("streams/{stream}")),
-                &[],
-                &[],
-                true,
-            )
-            .await?;
-        Self::decode(answer)
+        self.get(&format!("streams/{stream}"), &[]).await
     }
 
     #[instrument(skip_all, fields(stream = %request.stream_name))]
@@ -366,16 +366,8 @@ impl DisClient {
         &self,
         stream: &StreamName,
     ) -> Result<ListTasksResponse, DisError> {
-        let answer = self
-            .send(
-                Method::GET,
-                &self.path(&format!("streams/{stream}/transfer-tasks")),
-                &[],
-                &[],
-                true,
-            )
-            .await?;
-        Self::decode(answer)
+        self.get(&format!("streams/{stream}/transfer-tasks"), &[])
+            .await
     }
 
     #[instrument(skip_all, fields(stream = %stream, task = %task))]
@@ -384,16 +376,8 @@ impl DisClient {
         stream: &StreamName,
         task: &TaskName,
     ) -> Result<TaskDetails, DisError> {
-        let answer = self
-            .send(
-                Method::GET,
-                &self.path(&format!("streams/{stream}/transfer-tasks/{task}")),
-                &[],
-                &[],
-                true,
-            )
-            .await?;
-        Self::decode(answer)
+        self.get(&format!("streams/{stream}/transfer-tasks/{task}"), &[])
+            .await
     }
 
     /// Deletes a task. Deleting is idempotent in effect, but a repeated delete answers DIS.4354,

@@ -2,6 +2,8 @@
 //! the session cache, readiness, and serving with graceful shutdown. Nothing here knows DIS's
 //! protocol; it reaches DIS only through the ports it provides to `app`.
 
+pub mod hosts;
+pub mod proxies;
 pub mod readiness;
 pub mod router;
 pub mod security;

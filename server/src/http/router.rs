@@ -1,6 +1,7 @@
 //! The router around the Leptos app: health endpoints, request ids, request tracing,
 //! compression, sessions and the security envelope, in the order they wrap each request.
 
+use super::hosts::AllowedHosts;
 use super::readiness::Probe;
 use super::security::{self, CspNonce, Envelope};
 use crate::accounts::Opened;
@@ -58,6 +59,12 @@ impl AppState {
             .site_pkg_dir(PKG_DIR)
             .site_addr(config.site_addr)
             .build();
+        let hosts = AllowedHosts::new(
+            config.public_url.as_ref(),
+            config.site_addr,
+            &config.allowed_hosts,
+        );
+        tracing::info!(hosts = %hosts.describe(), "the console answers to these hosts");
         let mut status = config.status();
         if config.dis.is_none() {
             status.export = app::api::status::ExportInfo {
@@ -85,6 +92,8 @@ impl AppState {
                     .as_ref()
                     .map(|u| u.origin().ascii_serialization()),
                 https: config.https(),
+                hosts: Arc::new(hosts),
+                proxies: Arc::new(config.trusted_proxies.clone()),
             },
             sessions: accounts.sessions.clone(),
             session_idle: config.session_idle,
@@ -174,6 +183,14 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-cache"),
         ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        .layer(middleware::from_fn_with_state(
+            env.clone(),
+            security::client_ip,
+        ))
+        .layer(middleware::from_fn_with_state(
+            env.clone(),
+            security::known_host,
+        ))
         .layer(middleware::from_fn_with_state(env, security::headers))
         .layer(
             TraceLayer::new_for_http()

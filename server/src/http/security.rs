@@ -1,10 +1,14 @@
 //! The envelope around every request: who may reach the API and the pages, that changes come
 //! from the console's own origin, and the response headers (CSP with a per-response nonce).
 
+use super::hosts::AllowedHosts;
+use super::proxies::TrustedProxies;
 use crate::accounts::Store;
 use app::api::access::required_role;
+use app::api::envelope::ClientIp;
 use app::api::envelope::{permit, resolve, Resolved, SessionLimits};
 use app::error::AppError;
+use axum::extract::ConnectInfo;
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -12,6 +16,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_sessions::Session;
 
@@ -24,6 +29,10 @@ pub struct Envelope {
     /// `Host` header's, over http.
     pub origin: Option<String>,
     pub https: bool,
+    /// The names the console answers to in `Host`.
+    pub hosts: Arc<AllowedHosts>,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub proxies: Arc<TrustedProxies>,
 }
 
 /// The CSP nonce of this response, in the request's extensions for the renderer.
@@ -41,6 +50,58 @@ fn refuse(status: StatusCode, error: AppError) -> Response {
         body,
     )
         .into_response()
+}
+
+/// A request for a name the console does not answer to is refused before any route runs: a
+/// page whose name an attacker points at the console's address (DNS rebinding) gets nothing.
+pub async fn known_host(State(env): State<Envelope>, request: Request, next: Next) -> Response {
+    let host = request
+        .uri()
+        .authority()
+        .map(|a| a.as_str().to_owned())
+        .or_else(|| {
+            request
+                .headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_owned)
+        });
+    match host {
+        Some(host) if env.hosts.allows(&host) => next.run(request).await,
+        Some(host) => {
+            tracing::warn!(host = %host.chars().take(100).collect::<String>(), "unknown host refused");
+            refuse(
+                StatusCode::MISDIRECTED_REQUEST,
+                AppError::Request(
+                    "This console does not answer to that host name. An administrator can add it \
+                     to CONSOLE_ALLOWED_HOSTS or set CONSOLE_PUBLIC_URL."
+                        .into(),
+                ),
+            )
+        }
+        None => refuse(
+            StatusCode::BAD_REQUEST,
+            AppError::Request("The request names no host.".into()),
+        ),
+    }
+}
+
+/// Which client sent the request: the peer, or behind a trusted proxy the address it forwards.
+/// The login limits count attempts per client by it.
+pub async fn client_ip(State(env): State<Envelope>, mut request: Request, next: Next) -> Response {
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        let forwarded: Vec<&str> = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let client = env.proxies.client(peer.ip(), &forwarded);
+        request
+            .extensions_mut()
+            .insert(ClientIp(client.to_string()));
+    }
+    next.run(request).await
 }
 
 /// Every server function is refused before it runs unless the session's operator has the role

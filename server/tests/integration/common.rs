@@ -55,6 +55,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind(config.site_addr)
             .await
             .unwrap();
+        config.site_addr = listener.local_addr().unwrap();
         let scheme = if config.tls.is_some() {
             "https"
         } else {
@@ -142,6 +143,11 @@ impl TestApp {
             r.text().await.unwrap()
         );
         client
+    }
+
+    /// A client with no session that trusts this console's certificate.
+    pub fn new_client(&self) -> reqwest::Client {
+        client(self.root.as_ref())
     }
 
     /// Posts the login form with `client`.

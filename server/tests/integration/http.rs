@@ -210,9 +210,12 @@ async fn shutdown_finishes_requests_in_flight_then_stops_accepting() {
             }
         }),
     );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
     let mut config = server::config::Config::from_lookup(|_| Ok(None)).unwrap();
     let data = tempfile::tempdir().unwrap();
     config.data_dir = data.path().into();
+    config.site_addr = addr;
     let connection = server::connect::connect(&config).await.unwrap();
     let accounts = server::accounts::open_all(&config.data_dir, None)
         .await
@@ -223,8 +226,6 @@ async fn shutdown_finishes_requests_in_flight_then_stops_accepting() {
         &accounts,
     )));
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let served = tokio::spawn(web::serve(listener, router, async {
         let _ = stop_rx.await;

@@ -95,6 +95,7 @@ impl WizardState {
     /// Everything a field component needs to edit `field` of the draft.
     pub fn model(self, field: Field) -> FieldModel {
         FieldModel {
+            field,
             value: self.value(field),
             on_change: self.setter(field),
             error: self.error(field),

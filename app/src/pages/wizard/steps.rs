@@ -44,18 +44,9 @@ pub(super) fn DestinationStep(state: WizardState) -> impl IntoView {
                 })
                 .collect_view()}
         </fieldset>
-        <TextField
-            field=Field::TaskName
-            model=state.model(Field::TaskName)
-            hint="1 to 64 letters, digits, '-' or '_'; unique within the stream."
-        />
-        <TextField
-            field=Field::AgencyName
-            model=state.model(Field::AgencyName)
-            hint="The agency DIS uses to write to OBS. The DIS console creates dis_admin_agency."
-        />
+        <TextField model=state.model(Field::TaskName)/>
+        <TextField model=state.model(Field::AgencyName)/>
         <RadioField
-            field=Field::ConsumerStrategy
             model=state.model(Field::ConsumerStrategy)
             choices=consumer
         />
@@ -99,7 +90,6 @@ pub(super) fn FileTypeStep(state: WizardState, data_type: DataType) -> impl Into
     };
     view! {
         <RadioField
-            field=Field::DestinationFileType
             model=state.model(Field::DestinationFileType)
             choices=file_types
         />
@@ -107,9 +97,7 @@ pub(super) fn FileTypeStep(state: WizardState, data_type: DataType) -> impl Into
             <p class="hint">"Parquet and carbon files hold their own record boundaries: no delimiter."</p>
         }>
             <SelectField
-                field=Field::RecordDelimiter
                 model=delimiter
-                hint="What separates records inside a text file."
                 choices=delimiter_choices()
             />
         </Show>
@@ -142,33 +130,14 @@ pub(super) fn PartitionStep(
         .map(|p| Choice::new(p.as_wire(), p.label()))
         .collect();
     view! {
-        <TextField
-            field=Field::ObsBucketPath
-            model=state.model(Field::ObsBucketPath)
-            hint="3 to 63 lowercase letters, digits, '-' and '.'."
-        />
-        <TextField
-            field=Field::FilePrefix
-            model=state.model(Field::FilePrefix)
-            hint="Optional. Up to 50 letters, digits, '_' and '/' between directories; no leading '/'."
-        />
+        <TextField model=state.model(Field::ObsBucketPath)/>
+        <TextField model=state.model(Field::FilePrefix)/>
         <SelectField
-            field=Field::PartitionFormat
             model=state.model(Field::PartitionFormat)
             choices=formats
         />
-        <TextField
-            field=Field::DeliverTimeInterval
-            model=state.model(Field::DeliverTimeInterval)
-            hint="30 to 900. DIS writes a file this often when records arrived."
-            input_mode="numeric"
-        />
-        <TextField
-            field=Field::DeliverSizeInterval
-            model=state.model(Field::DeliverSizeInterval)
-            hint="1 to 300: also dump once this much has gathered. Newer DIS endpoints only."
-            input_mode="numeric"
-        />
+        <TextField model=state.model(Field::DeliverTimeInterval)/>
+        <TextField model=state.model(Field::DeliverSizeInterval)/>
         <PathPreview state zone now/>
     }
 }
@@ -247,19 +216,13 @@ pub(super) fn SchemaStep(
             <label for="field-use_processing_schema">"Use each record's own timestamp"</label>
         </div>
         <Show when=move || enabled.get()>
-            <TextField
-                field=Field::TimestampName
-                model=state.model(Field::TimestampName)
-                hint="The attribute of each JSON record that holds its time."
-            />
+            <TextField model=state.model(Field::TimestampName)/>
             <RadioField
-                field=Field::TimestampType
                 model=timestamp_type
                 choices=timestamp_type_choices()
             />
             <Show when=is_string>
                 <SelectField
-                    field=Field::TimestampFormat
                     model=state.model(Field::TimestampFormat)
                     choices=timestamp_format_choices()
                 />

@@ -14,12 +14,12 @@ fn WizardIsland() -> impl IntoView {
 
 #[island]
 fn StreamIsland() -> impl IntoView {
-    view! { <app::pages::streams::Stream/> }
+    view! { <app::pages::stream::Stream/> }
 }
 
 #[island]
 fn TaskIsland() -> impl IntoView {
-    view! { <app::pages::streams::Task/> }
+    view! { <app::pages::task::Task/> }
 }
 
 #[island]
