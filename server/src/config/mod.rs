@@ -126,7 +126,7 @@ impl BackendSettings {
 }
 
 /// The process environment, as `from_lookup` reads it.
-pub fn env_lookup(name: &str) -> Result<Option<String>, ()> {
+pub(crate) fn env_lookup(name: &str) -> Result<Option<String>, ()> {
     match std::env::var(name) {
         Ok(value) => Ok(Some(value)),
         Err(std::env::VarError::NotPresent) => Ok(None),

@@ -62,7 +62,7 @@ impl AllowedHosts {
 
     pub fn allows(&self, host: &str) -> bool {
         let host = normal(host);
-        if self.exact.iter().any(|h| *h == host) {
+        if self.exact.contains(&host) {
             return true;
         }
         let name = strip_port(&host);
