@@ -1,10 +1,9 @@
 //! For admins: the audit log and the operators.
 
-use super::session::Password;
-use crate::domain::{AuditAction, AuditEntry, AuditFilter, OperatorInfo, Role};
+pub use crate::domain::access::OperatorEdit;
+use crate::domain::{AuditEntry, AuditFilter, OperatorInfo};
 use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {super::serve::serve, crate::services::operators};
 
@@ -21,52 +20,6 @@ pub async fn list_operators() -> Result<Vec<OperatorInfo>, AppError> {
     serve::<ListOperators>()
         .accounts(|accounts| async move { operators::list(accounts.as_ref()).await })
         .await
-}
-
-/// One change to an operator, from the admin page or the command line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OperatorEdit {
-    Add {
-        name: String,
-        role: Role,
-        password: Password,
-    },
-    SetRole {
-        name: String,
-        role: Role,
-    },
-    SetPassword {
-        name: String,
-        password: Password,
-    },
-    SetDisabled {
-        name: String,
-        disabled: bool,
-    },
-}
-
-impl OperatorEdit {
-    pub fn name(&self) -> &str {
-        match self {
-            OperatorEdit::Add { name, .. }
-            | OperatorEdit::SetRole { name, .. }
-            | OperatorEdit::SetPassword { name, .. }
-            | OperatorEdit::SetDisabled { name, .. } => name,
-        }
-    }
-
-    /// How the audit log records it.
-    pub fn action(&self) -> AuditAction {
-        match self {
-            OperatorEdit::Add { .. } => AuditAction::AddOperator,
-            OperatorEdit::SetRole { .. } => AuditAction::ChangeRole,
-            OperatorEdit::SetPassword { .. } => AuditAction::SetPassword,
-            OperatorEdit::SetDisabled { disabled: true, .. } => AuditAction::DisableOperator,
-            OperatorEdit::SetDisabled {
-                disabled: false, ..
-            } => AuditAction::EnableOperator,
-        }
-    }
 }
 
 #[server(endpoint = "save_operator", input = server_fn::codec::Json)]

@@ -1,34 +1,11 @@
 //! Logging in and out, and who is logged in.
 
+pub use crate::domain::access::Password;
 use crate::domain::Me;
 use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {super::serve::serve, crate::services::session};
-
-/// A password on its way to the server. Its `Debug` never prints it; it is serialised only to
-/// travel in the login request's body.
-#[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct Password(pub(crate) String);
-
-impl Password {
-    pub fn new(text: String) -> Self {
-        Password(text)
-    }
-
-    #[cfg(feature = "ssr")]
-    pub fn into_secret(self) -> secrecy::SecretString {
-        secrecy::SecretString::from(self.0)
-    }
-}
-
-impl std::fmt::Debug for Password {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Password([redacted])")
-    }
-}
 
 /// The same answer for every refused login: it does not tell which part was wrong.
 pub const LOGIN_REFUSED: &str = "That name and password do not match an enabled operator.";

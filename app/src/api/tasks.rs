@@ -27,12 +27,8 @@ pub async fn set_task_state(
     task_ids: Vec<String>,
     action: TaskAction,
 ) -> Result<(), AppError> {
-    let verb = match action {
-        TaskAction::Start => AuditAction::StartTasks,
-        TaskAction::Stop => AuditAction::PauseTasks,
-    };
     serve::<SetTaskState>()
-        .audit(verb, format!("{stream}: {}", task_ids.join(", ")))
+        .audit(action.into(), format!("{stream}: {}", task_ids.join(", ")))
         .dis(|dis| async move { tasks::set_state(dis.as_ref(), &stream, &task_ids, action).await })
         .await
 }

@@ -112,9 +112,7 @@ impl Choice {
 /// A group of radio buttons in a fieldset; disabled choices say why beside them.
 #[component]
 pub fn RadioField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
-    let field = model.field;
-    let id = field_id(field);
-    let name = field.wire_name();
+    let (id, name) = (field_id(model.field), model.field.wire_name());
     let options = choices
         .into_iter()
         .enumerate()
@@ -145,7 +143,7 @@ pub fn RadioField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
         .collect_view();
     view! {
         <fieldset class="field" class:invalid=move || model.error.get().is_some()>
-            <legend>{field.label()}</legend>
+            <legend>{model.field.label()}</legend>
             {options}
             <p class="field-error" id=format!("{id}-error")>{move || model.error.get()}</p>
         </fieldset>

@@ -1,5 +1,6 @@
 //! Operators and their roles: who may do what, and the rules for names and passwords.
 
+use super::audit::AuditAction;
 use serde::{Deserialize, Serialize};
 
 /// An operator's role. Each includes the ones before it.
@@ -55,6 +56,75 @@ pub struct OperatorInfo {
     pub role: Role,
     pub disabled: bool,
     pub created_ms: i64,
+}
+
+/// A password on its way to the server. Its `Debug` never prints it; it is serialised only to
+/// travel in the login request's body.
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Password(pub(crate) String);
+
+impl Password {
+    pub fn new(text: String) -> Self {
+        Password(text)
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn into_secret(self) -> secrecy::SecretString {
+        secrecy::SecretString::from(self.0)
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password([redacted])")
+    }
+}
+
+/// One change to an operator, from the admin page or the command line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OperatorEdit {
+    Add {
+        name: String,
+        role: Role,
+        password: Password,
+    },
+    SetRole {
+        name: String,
+        role: Role,
+    },
+    SetPassword {
+        name: String,
+        password: Password,
+    },
+    SetDisabled {
+        name: String,
+        disabled: bool,
+    },
+}
+
+impl OperatorEdit {
+    pub fn name(&self) -> &str {
+        match self {
+            OperatorEdit::Add { name, .. }
+            | OperatorEdit::SetRole { name, .. }
+            | OperatorEdit::SetPassword { name, .. }
+            | OperatorEdit::SetDisabled { name, .. } => name,
+        }
+    }
+
+    /// How the audit log records it.
+    pub fn action(&self) -> AuditAction {
+        match self {
+            OperatorEdit::Add { .. } => AuditAction::AddOperator,
+            OperatorEdit::SetRole { .. } => AuditAction::ChangeRole,
+            OperatorEdit::SetPassword { .. } => AuditAction::SetPassword,
+            OperatorEdit::SetDisabled { disabled: true, .. } => AuditAction::DisableOperator,
+            OperatorEdit::SetDisabled {
+                disabled: false, ..
+            } => AuditAction::EnableOperator,
+        }
+    }
 }
 
 /// Operator names: 1 to 32 of `a-z 0-9 . _ -`, starting with a letter.

@@ -66,6 +66,15 @@ worded! {
     }
 }
 
+impl From<super::dis::TaskAction> for AuditAction {
+    fn from(action: super::dis::TaskAction) -> Self {
+        match action {
+            super::dis::TaskAction::Start => AuditAction::StartTasks,
+            super::dis::TaskAction::Stop => AuditAction::PauseTasks,
+        }
+    }
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -1,6 +1,8 @@
-//! The work behind the server functions, as plain functions over the ports: no request, no
-//! session, no HTTP. Server functions call them after their guard; the command line calls
-//! [`operators`] directly; tests call them with the in-memory fakes of [`fakes`]. Server only.
+//! The work behind the server functions, as plain functions over the ports. They read nothing
+//! of the request but its id, for log lines, except [`session`], which starts and ends
+//! sessions. Server functions call them after their guard; the command line calls
+//! [`operators::change`] directly; tests call them with the in-memory fakes of `fakes`. Server
+//! only.
 
 pub mod operators;
 pub mod session;

@@ -8,7 +8,7 @@ use crate::domain::{AuditEntry, AuditFilter, OperatorInfo};
 use crate::error::AppError;
 use crate::ports::{Accounts, OperatorChange};
 
-pub use crate::api::admin::OperatorEdit;
+use crate::domain::access::OperatorEdit;
 
 /// Checks `edit` and applies it. A refusal (a bad name or password, a taken or unknown name,
 /// the last enabled admin) is `Rejected` with what to fix.
@@ -73,7 +73,7 @@ pub async fn audit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::session::Password;
+    use crate::domain::access::Password;
     use crate::domain::Role;
     use crate::services::fakes::FakeAccounts;
 

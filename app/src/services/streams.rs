@@ -1,7 +1,7 @@
 //! Streams: the pager that walks DIS's pages, a stream's page with its tasks, test records.
 
 use crate::api::envelope::upstream_error;
-use crate::domain::dis::{PutRecord, PutRecordsRequest, MAX_STREAM_FILTER};
+use crate::domain::dis::{DescribeStreamResponse, PutRecord, PutRecordsRequest, MAX_STREAM_FILTER};
 use crate::domain::views::{StreamPage, StreamView, TaskRow, MAX_TEST_RECORDS};
 use crate::domain::{DataType, StreamName, TaskName};
 use crate::error::AppError;
@@ -162,6 +162,16 @@ pub async fn view(dis: Arc<dyn DisPort>, stream: &str) -> Result<StreamView, App
     })
 }
 
+/// The stream named `stream` (checked against the allowlist first) as DIS describes it.
+pub async fn describe(
+    dis: &dyn DisPort,
+    stream: &str,
+) -> Result<(StreamName, DescribeStreamResponse), AppError> {
+    let name = StreamName::parse(stream).map_err(AppError::Rejected)?;
+    let described = dis.describe_stream(&name).await.map_err(upstream_error)?;
+    Ok((name, described))
+}
+
 /// Puts test records into a stream: the operator's lines, one record each, or, when there are
 /// none, five generated to fit the stream's data type (JSON records carry a `ts` in epoch
 /// milliseconds). Returns how many DIS accepted.
@@ -171,8 +181,7 @@ pub async fn put_test_records(
     lines: &str,
 ) -> Result<u64, AppError> {
     use base64::Engine;
-    let name = StreamName::parse(stream).map_err(AppError::Rejected)?;
-    let described = dis.describe_stream(&name).await.map_err(upstream_error)?;
+    let (name, described) = describe(dis, stream).await?;
     let mut records: Vec<String> = crate::domain::preview::sample_lines(lines)
         .into_iter()
         .map(str::to_string)

@@ -16,8 +16,7 @@ pub async fn create(
     stream: &str,
     draft: &TaskDraft,
 ) -> Result<TaskCreated, AppError> {
-    let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
-    let described = dis.describe_stream(&stream).await.map_err(upstream_error)?;
+    let (stream, described) = super::streams::describe(dis, stream).await?;
     let task = DumpTask::parse(draft, described.data_type())
         .map_err(|fields| AppError::Invalid { fields })?;
     let outcome = dis

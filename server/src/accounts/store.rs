@@ -224,12 +224,8 @@ impl Store {
         name: &str,
         change: OperatorChange,
     ) -> Result<Result<(), String>, StoreError> {
-        let existing: Option<OperatorRow> =
-            sqlx::query_as("SELECT name, role, disabled, created_ms FROM operators WHERE name = ?")
-                .bind(name)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(fault)?;
+        let sql = "SELECT name, role, disabled, created_ms FROM operators WHERE name = ?";
+        let existing: Option<OperatorRow> = self.row(sql, name).await?;
         let existing = existing
             .map(|r| Ok::<_, StoreError>((role(&r.role)?, r.disabled)))
             .transpose()?;
@@ -257,7 +253,8 @@ impl Store {
                 if demotes && self.enabled_admins().await? <= 1 {
                     return Ok(Err(LAST_ADMIN.into()));
                 }
-                self.update(name, "role", role.as_str().to_owned()).await?;
+                self.update(name, "role = ?", role.as_str().to_owned())
+                    .await?;
                 Ok(Ok(()))
             }
             (OperatorChange::SetDisabled(disable), Some((current, disabled))) => {
@@ -265,34 +262,39 @@ impl Store {
                 if removes && self.enabled_admins().await? <= 1 {
                     return Ok(Err(LAST_ADMIN.into()));
                 }
-                self.update(name, "disabled", disable).await?;
+                self.update(name, "disabled = ?", disable).await?;
                 Ok(Ok(()))
             }
             (OperatorChange::SetPassword(password), Some(_)) => {
                 let hash = self.hash(password).await?;
                 // The new epoch ends every session opened with the old password.
-                let done = sqlx::query(
-                    "UPDATE operators SET password_hash = ?, password_epoch = password_epoch + 1, \
-                     updated_ms = ? WHERE name = ?",
-                )
-                .bind(hash.as_str())
-                .bind(now_ms())
-                .bind(name)
-                .execute(&self.pool)
-                .await
-                .map_err(fault);
-                self.seen.clear();
-                done.map(|_| Ok(()))
+                let set = "password_hash = ?, password_epoch = password_epoch + 1";
+                self.update(name, set, hash.as_str().to_owned()).await?;
+                Ok(Ok(()))
             }
         }
     }
 
-    /// Sets one column of an operator's row. `column` is always one of this file's literals.
-    async fn update<T>(&self, name: &str, column: &'static str, value: T) -> Result<(), StoreError>
+    /// The row `sql` selects with its one parameter, `key`, if there is one.
+    async fn row<'q, R, K>(&self, sql: &'q str, key: K) -> Result<Option<R>, StoreError>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+        K: 'q + sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
+    {
+        sqlx::query_as(sql)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(fault)
+    }
+
+    /// Changes an operator's row: `set` is one of this file's literal assignments, with one
+    /// parameter, `value`.
+    async fn update<T>(&self, name: &str, set: &'static str, value: T) -> Result<(), StoreError>
     where
         T: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
     {
-        let sql = format!("UPDATE operators SET {column} = ?, updated_ms = ? WHERE name = ?");
+        let sql = format!("UPDATE operators SET {set}, updated_ms = ? WHERE name = ?");
         let done = sqlx::query(&sql)
             .bind(value)
             .bind(now_ms())
@@ -315,13 +317,9 @@ impl Store {
             Ok(attempt) => attempt,
             Err(retry_after_secs) => return Ok(LoginOutcome::Throttled { retry_after_secs }),
         };
-        let row: Option<LoginRow> = sqlx::query_as(
-            "SELECT id, password_hash, role, disabled, password_epoch FROM operators WHERE name = ?",
-        )
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(fault)?;
+        let sql = "SELECT id, password_hash, role, disabled, password_epoch FROM operators \
+                   WHERE name = ?";
+        let row: Option<LoginRow> = self.row(sql, name).await?;
         let hash = match &row {
             Some(r) => PasswordHashText(SecretString::from(r.password_hash.clone())),
             // The same work as a real check, so the answer's timing says nothing.
@@ -371,13 +369,8 @@ impl Accounts for Store {
             Ok(live) => return Ok(Some(live)),
             Err(generation) => generation,
         };
-        let row: Option<LiveRow> = sqlx::query_as(
-            "SELECT name, role, password_epoch FROM operators WHERE id = ? AND disabled = 0",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(fault)?;
+        let sql = "SELECT name, role, password_epoch FROM operators WHERE id = ? AND disabled = 0";
+        let row: Option<LiveRow> = self.row(sql, id).await?;
         let live = row.map(LiveOperator::try_from).transpose()?;
         if let Some(live) = &live {
             self.seen.put(id, live, generation);

@@ -183,14 +183,7 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-cache"),
         ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
-        .layer(middleware::from_fn_with_state(
-            env.clone(),
-            security::client_ip,
-        ))
-        .layer(middleware::from_fn_with_state(
-            env.clone(),
-            security::known_host,
-        ))
+        .layer(middleware::from_fn_with_state(env.clone(), security::admit))
         .layer(middleware::from_fn_with_state(env, security::headers))
         .layer(
             TraceLayer::new_for_http()

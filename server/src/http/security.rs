@@ -52,9 +52,11 @@ fn refuse(status: StatusCode, error: AppError) -> Response {
         .into_response()
 }
 
-/// A request for a name the console does not answer to is refused before any route runs: a
-/// page whose name an attacker points at the console's address (DNS rebinding) gets nothing.
-pub async fn known_host(State(env): State<Envelope>, request: Request, next: Next) -> Response {
+/// Who a request is from, before any route runs. A request for a name the console does not
+/// answer to is refused: a page whose name an attacker points at the console's address (DNS
+/// rebinding) gets nothing. Otherwise the client's address is noted for the login limits: the
+/// peer, or behind a trusted proxy the address it forwards.
+pub async fn admit(State(env): State<Envelope>, mut request: Request, next: Next) -> Response {
     let host = request
         .uri()
         .authority()
@@ -67,28 +69,25 @@ pub async fn known_host(State(env): State<Envelope>, request: Request, next: Nex
                 .map(str::to_owned)
         });
     match host {
-        Some(host) if env.hosts.allows(&host) => next.run(request).await,
+        Some(host) if env.hosts.allows(&host) => {}
         Some(host) => {
             tracing::warn!(host = %host.chars().take(100).collect::<String>(), "unknown host refused");
-            refuse(
+            return refuse(
                 StatusCode::MISDIRECTED_REQUEST,
                 AppError::Request(
                     "This console does not answer to that host name. An administrator can add it \
                      to CONSOLE_ALLOWED_HOSTS or set CONSOLE_PUBLIC_URL."
                         .into(),
                 ),
+            );
+        }
+        None => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                AppError::Request("The request names no host.".into()),
             )
         }
-        None => refuse(
-            StatusCode::BAD_REQUEST,
-            AppError::Request("The request names no host.".into()),
-        ),
     }
-}
-
-/// Which client sent the request: the peer, or behind a trusted proxy the address it forwards.
-/// The login limits count attempts per client by it.
-pub async fn client_ip(State(env): State<Envelope>, mut request: Request, next: Next) -> Response {
     if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
         let forwarded: Vec<&str> = request
             .headers()
