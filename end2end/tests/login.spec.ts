@@ -71,7 +71,9 @@ test.describe('logging in', () => {
     const page = await anonymousPage(browser);
     const { adminPassword } = await import('../playwright.config');
     await logIn(page, 'admin', adminPassword);
-    await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+    // The login loads the next page anew: its button answers once that page has hydrated.
+    await expect(page).toHaveURL(/^http:\/\/[^/]+\/$/);
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
     await page.getByRole('button', { name: 'Log out' }).click();
     await expect(page).toHaveURL(/\/login$/);
     await page.goto('/streams/demo-orders');
