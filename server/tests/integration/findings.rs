@@ -32,16 +32,23 @@ async fn a_burst_of_logins_is_counted_as_it_arrives() {
     let app = TestApp::spawn().await;
     let client = app.new_client();
     let (first_429_tx, first_429_rx) = tokio::sync::oneshot::channel::<()>();
-    let first_429 = std::sync::Mutex::new(Some(first_429_tx));
-    let burst = join_all((0..50).map(|_| async {
-        let status = attempt(&app, &client, "admin", "a wrong password", None).await;
-        if status == 429 {
-            if let Some(tx) = first_429.lock().unwrap().take() {
-                let _ = tx.send(());
+    let burst = {
+        // Only the burst's attempts hold the sender: once they have all answered it is gone,
+        // and the right password goes anyway (on a console that never throttles).
+        let first_429 = std::sync::Arc::new(std::sync::Mutex::new(Some(first_429_tx)));
+        join_all((0..50).map(|_| {
+            let (first_429, client, app) = (first_429.clone(), &client, &app);
+            async move {
+                let status = attempt(app, client, "admin", "a wrong password", None).await;
+                if status == 429 {
+                    if let Some(tx) = first_429.lock().unwrap().take() {
+                        let _ = tx.send(());
+                    }
+                }
+                status
             }
-        }
-        status
-    }));
+        }))
+    };
     // The right password, sent once the burst has locked the name (the first 429 says so),
     // while the attempts that locked it may still be under way.
     let right = async {
