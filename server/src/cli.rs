@@ -4,8 +4,9 @@
 use crate::config::Config;
 use crate::startup::{self, StartupError};
 use app::api::admin::OperatorEdit;
+use app::api::serve::audit_entry;
 use app::api::session::Password;
-use app::domain::{AuditEntry, AuditOutcome, Role};
+use app::domain::Role;
 use app::error::AppError;
 use app::ports::Accounts;
 use clap::{Parser, Subcommand};
@@ -145,17 +146,7 @@ fn user(action: UserAction) -> Result<(), StartupError> {
         };
         let (name, action) = (edit.name().to_owned(), edit.action());
         let done = app::services::operators::change(store.as_ref(), edit).await;
-        let entry = AuditEntry {
-            at_ms: app::clock::now_ms(),
-            operator: "command line".into(),
-            action,
-            target: app::domain::audit::bounded(&name),
-            outcome: done
-                .as_ref()
-                .map_or_else(AppError::audit_outcome, |()| AuditOutcome::Ok),
-            dis_code: None,
-            request_id: "command line".into(),
-        };
+        let entry = audit_entry("command line", action, &name, &done, "command line".into());
         if let Err(e) = store.record(entry).await {
             tracing::error!(detail = %e.0, "audit write failed");
         }

@@ -96,6 +96,27 @@ pub struct SessionLimits {
     pub absolute_ms: i64,
 }
 
+/// The operator a session stores, if any.
+pub async fn stored_operator(
+    session: &tower_sessions::Session,
+) -> Result<Option<SessionOperator>, AppError> {
+    session
+        .get::<SessionOperator>(SESSION_KEY)
+        .await
+        .map_err(|e| internal("session read", e))
+}
+
+/// Stores `operator` as the session's.
+pub async fn store_operator(
+    session: &tower_sessions::Session,
+    operator: SessionOperator,
+) -> Result<(), AppError> {
+    session
+        .insert(SESSION_KEY, operator)
+        .await
+        .map_err(|e| internal("session write", e))
+}
+
 /// This request's session (the session layer wraps every route).
 pub async fn session() -> Result<tower_sessions::Session, AppError> {
     leptos_axum::extract::<tower_sessions::Session>()
@@ -140,11 +161,7 @@ pub async fn resolve(
     accounts: &dyn crate::ports::Accounts,
     limits: SessionLimits,
 ) -> Result<Option<(i64, Me)>, AppError> {
-    let Some(stored) = session
-        .get::<SessionOperator>(SESSION_KEY)
-        .await
-        .map_err(|e| internal("session read", e))?
-    else {
+    let Some(stored) = stored_operator(session).await? else {
         return Ok(None);
     };
     if crate::clock::now_ms().saturating_sub(stored.login_ms) > limits.absolute_ms {

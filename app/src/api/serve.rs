@@ -91,16 +91,17 @@ impl Call {
     }
 }
 
-/// Writes an audit line for an action and how it ended. What the operator typed is kept
-/// bounded (`domain::audit::bounded`). A store fault is logged; it does not undo or hide the
-/// action's own result.
-pub async fn record<T>(
+/// The audit line of an action and how it ended, now. What the operator typed is kept bounded
+/// (`domain::audit::bounded`). Every line an operator's action writes is made here, whether the
+/// action came through a server function or the command line.
+pub fn audit_entry<T>(
     operator: &str,
     action: AuditAction,
     target: &str,
     result: &Result<T, AppError>,
-) {
-    let entry = AuditEntry {
+    request_id: String,
+) -> AuditEntry {
+    AuditEntry {
         at_ms: crate::clock::now_ms(),
         operator: bounded(operator),
         action,
@@ -114,8 +115,19 @@ pub async fn record<T>(
             .err()
             .and_then(AppError::dis_code)
             .map(str::to_owned),
-        request_id: request_id(),
-    };
+        request_id,
+    }
+}
+
+/// Writes this request's audit line for an action and how it ended. A store fault is logged;
+/// it does not undo or hide the action's own result.
+pub async fn record<T>(
+    operator: &str,
+    action: AuditAction,
+    target: &str,
+    result: &Result<T, AppError>,
+) {
+    let entry = audit_entry(operator, action, target, result, request_id());
     match accounts() {
         Ok(store) => {
             if let Err(e) = store.record(entry).await {

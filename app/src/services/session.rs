@@ -2,7 +2,8 @@
 //! typed, since no operator is known before the check.
 
 use crate::api::envelope::{
-    client_address, current, internal, session, store_fault, SessionOperator, SESSION_KEY,
+    client_address, current, internal, session, store_fault, store_operator, stored_operator,
+    SessionOperator,
 };
 use crate::api::serve::record;
 use crate::api::session::{safe_next, Password, LOGIN_REFUSED};
@@ -55,17 +56,12 @@ async fn start_session(id: i64, password_epoch: i64) -> Result<(), AppError> {
         .cycle_id()
         .await
         .map_err(|e| internal("session id", e))?;
-    session
-        .insert(
-            SESSION_KEY,
-            SessionOperator {
-                id,
-                login_ms: crate::clock::now_ms(),
-                password_epoch,
-            },
-        )
-        .await
-        .map_err(|e| internal("session write", e))
+    let operator = SessionOperator {
+        id,
+        login_ms: crate::clock::now_ms(),
+        password_epoch,
+    };
+    store_operator(&session, operator).await
 }
 
 /// Ends this session on the server, and audits it when an operator was logged in.
@@ -92,19 +88,12 @@ pub async fn logout() -> Result<(), AppError> {
 /// new password's epoch and stays, while every other session of theirs has ended.
 pub async fn keep_after_own_password_change(accounts: &dyn Accounts) -> Result<(), AppError> {
     let session = session().await?;
-    let Some(mut stored) = session
-        .get::<SessionOperator>(SESSION_KEY)
-        .await
-        .map_err(|e| internal("session read", e))?
-    else {
+    let Some(mut stored) = stored_operator(&session).await? else {
         return Ok(());
     };
     if let Some(live) = accounts.operator(stored.id).await.map_err(store_fault)? {
         stored.password_epoch = live.password_epoch;
-        session
-            .insert(SESSION_KEY, stored)
-            .await
-            .map_err(|e| internal("session write", e))?;
+        store_operator(&session, stored).await?;
     }
     Ok(())
 }

@@ -65,6 +65,11 @@ impl AppState {
             &config.allowed_hosts,
         );
         tracing::info!(hosts = %hosts.describe(), "the console answers to these hosts");
+        if !config.trusted_proxies.is_empty() {
+            tracing::info!(
+                "client addresses are read from X-Forwarded-For behind CONSOLE_TRUSTED_PROXIES"
+            );
+        }
         let mut status = config.status();
         if config.dis.is_none() {
             status.export = app::api::status::ExportInfo {
