@@ -90,6 +90,8 @@ export default defineConfig({
       DIS_SK: disSecretKey,
       RUST_LOG: 'info',
       LOG_FORMAT: 'text',
+      // Tests send the records they look for; synthetic demo traffic would only add noise.
+      CONSOLE_DEMO_TRAFFIC: 'off',
     },
   },
 });

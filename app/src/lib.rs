@@ -12,6 +12,8 @@ pub mod clock;
 pub mod components;
 pub mod domain;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod fragments;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;

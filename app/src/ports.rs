@@ -7,7 +7,11 @@ use crate::domain::dis::{
     DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
     PutRecordsResponse, TaskAction, TaskDetails,
 };
-use crate::domain::{AuditEntry, DumpTask, Me, OperatorInfo, Role, StreamName, TaskName};
+use crate::domain::metrics::MetricsResponse;
+use crate::domain::overview::OverviewSnapshot;
+use crate::domain::{
+    AuditEntry, DumpTask, Me, OperatorInfo, PartitionId, Role, StreamName, TaskName,
+};
 use std::sync::Arc;
 
 /// A failed DIS call, as the port reports it. `detail` is for the server log only; everything
@@ -91,6 +95,16 @@ pub trait DisPort: Send + Sync {
         &self,
         request: &PutRecordsRequest,
     ) -> Result<PutRecordsResponse, UpstreamError>;
+
+    /// DIS's monitoring figures for `labels` over `start..end` (epoch seconds): the stream's,
+    /// or one partition's.
+    async fn metrics(
+        &self,
+        stream: &StreamName,
+        partition: Option<&PartitionId>,
+        labels: &[&str],
+        period: (i64, i64),
+    ) -> Result<MetricsResponse, UpstreamError>;
 }
 
 /// How a create ended.
@@ -101,6 +115,21 @@ pub enum CreateOutcome {
     /// The create timed out and DIS then reported the task: it was created.
     ConfirmedAfterTimeout,
 }
+
+/// The overview snapshot the server reads in the background and shares with every operator.
+#[async_trait::async_trait]
+pub trait OverviewSource: Send + Sync {
+    /// The newest snapshot, at once.
+    fn current(&self) -> Arc<OverviewSnapshot>;
+
+    /// A new read of DIS, sharing one already under way: ten operators asking at once make one
+    /// read. Answers with the newest snapshot once it is done (or once the wait is too long).
+    async fn refresh(&self) -> Arc<OverviewSnapshot>;
+}
+
+/// The overview as context.
+#[derive(Clone)]
+pub struct Overview(pub Arc<dyn OverviewSource>);
 
 /// The port as context: `use_context::<Dis>()`.
 #[derive(Clone)]

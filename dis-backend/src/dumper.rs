@@ -5,7 +5,8 @@
 //! Parquet and carbon tasks run and advance like text tasks, but the backend writes no files for
 //! them: it does not encode those formats.
 
-use crate::state::{partition_id, State, StoredRecord};
+use crate::log::StoredRecord;
+use crate::state::{decoded_len, partition_id, State};
 use app::domain::dis::TaskState;
 use app::domain::preview::{object_directory, parse_timestamp};
 use app::domain::task::RecordTime;
@@ -21,19 +22,23 @@ pub struct DumpReport {
     pub records: u64,
 }
 
-/// Runs every task that is due at `now_ms`. Returns whether any state changed.
+/// Runs every task that is due at `now_ms`, except those `stalled` names (a test fault).
+/// Returns whether any state changed.
 pub fn dump_due(
     state: &mut State,
     obs_root: &Path,
     zone: ZoneOffset,
     now_ms: i64,
+    stalled: &dyn Fn(&str) -> bool,
 ) -> std::io::Result<(bool, DumpReport)> {
     let mut changed = false;
     let mut report = DumpReport::default();
     for stream in state.streams.values_mut() {
         let data_type = stream.data_type;
+        let partitions = &mut stream.partitions;
         for task in stream.tasks.iter_mut() {
-            if task.state != TaskState::Running || now_ms < task.next_dump_at {
+            if task.state != TaskState::Running || now_ms < task.next_dump_at || stalled(&task.name)
+            {
                 continue;
             }
             changed = true;
@@ -45,32 +50,33 @@ pub fn dump_due(
             let interval_ms = i64::from(parsed.deliver_time_interval) * 1000;
             task.next_dump_at = now_ms + interval_ms;
             for (index, progress) in task.partitions.iter_mut().enumerate() {
-                let Some(partition) = stream.partitions.get(index) else {
+                let Some(partition) = partitions.get_mut(index) else {
                     continue;
                 };
-                let (records, skipped) = partition.since(progress.offset);
+                let (records, skipped) = partition.log.since(progress.offset)?;
                 progress.discard += skipped;
-                if records.is_empty() {
+                let (Some(first), Some(last)) = (records.first(), records.last()) else {
                     continue;
-                }
-                let first = progress.offset.max(partition.trimmed);
-                let last = partition.end() - 1;
+                };
+                let span = (first.sequence, last.sequence);
                 if parsed.destination_file_type == FileType::Text {
                     let written = write_text(
                         obs_root,
                         &parsed,
                         &task.name,
                         index,
-                        (first, last),
-                        records,
+                        span,
+                        &records,
                         zone,
                         now_ms,
                         &mut progress.discard,
                     )?;
                     report.files.extend(written);
                 }
+                let bytes = records.iter().map(|r| decoded_len(&r.data)).sum();
+                partition.count_read(records.len() as u64, bytes, now_ms);
                 report.records += records.len() as u64;
-                progress.offset = partition.end();
+                progress.offset = partition.log.end();
                 progress.last_transfer_timestamp = now_ms;
                 task.last_transfer_timestamp = now_ms;
             }

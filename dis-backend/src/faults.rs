@@ -35,6 +35,9 @@ pub enum Fault {
 #[derive(Debug, Default)]
 pub struct Faults {
     queue: Mutex<VecDeque<(Fault, Option<String>)>>,
+    /// Tasks whose dumps have stopped, and by how many minutes their clocks still have to be
+    /// put back (0 once done).
+    stalls: Mutex<Vec<(String, i64)>>,
 }
 
 impl Faults {
@@ -58,13 +61,35 @@ impl Faults {
             .any(|(_, n)| n.is_some())
     }
 
+    /// Stops the dumps of every task named `task`, as if they had stalled `minutes` ago: its
+    /// last dump (or, if it never dumped, its creation) moves that far into the past, so a
+    /// test need not wait for a task to become late.
+    pub fn stall_dumps(&self, task: &str, minutes: i64) {
+        lock(&self.stalls).push((task.to_owned(), minutes));
+    }
+
+    /// Whether `task`'s dumps are stalled.
+    pub(crate) fn stalled(&self, task: &str) -> bool {
+        lock(&self.stalls).iter().any(|(t, _)| t == task)
+    }
+
+    /// The stalls whose clocks have not been put back yet, marked as done.
+    pub(crate) fn take_backdates(&self) -> Vec<(String, i64)> {
+        let mut stalls = lock(&self.stalls);
+        let due = stalls.iter().filter(|(_, m)| *m > 0).cloned().collect();
+        for (_, m) in stalls.iter_mut() {
+            *m = 0;
+        }
+        due
+    }
+
     pub fn clear(&self) {
         self.queue.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// Queues the faults of every file in `dir`, then deletes the files. A line is
     /// `<fault> <calls> [needle]`: `system_error 1`, `drop_connection 2`, `malformed_json 1`,
-    /// `reject_441 1 my-task`, `latency_ms 3000`. Unknown lines are logged and skipped. Files
+    /// `reject_441 1 my-task`, `latency_ms 3000`; or `stall_dumps <minutes> <task>`. Unknown lines are logged and skipped. Files
     /// whose names start with `.` are still being written and wait for the next call.
     pub(crate) fn load_dir(&self, dir: &std::path::Path) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -103,6 +128,13 @@ impl Faults {
                 "drop_connection" => Fault::DropConnection,
                 "malformed_json" => Fault::MalformedJson,
                 "reject_441" => Fault::Reject441,
+                "stall_dumps" => {
+                    match needle {
+                        Some(task) => self.stall_dumps(&task, n as i64),
+                        None => tracing::warn!(line, "stall_dumps needs a task name"),
+                    }
+                    continue;
+                }
                 "latency_ms" => {
                     self.inject_scoped(Fault::Latency(Duration::from_millis(n)), 1, needle);
                     continue;
@@ -187,9 +219,24 @@ pub(crate) async fn inject(
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stalls_stop_a_task_and_put_its_clock_back_once() {
+        let faults = Faults::default();
+        faults.load_lines("stall_dumps 60 late-task\nstall_dumps 5");
+        assert!(faults.stalled("late-task"));
+        assert!(!faults.stalled("other"));
+        assert_eq!(faults.take_backdates(), vec![("late-task".to_owned(), 60)]);
+        assert!(faults.take_backdates().is_empty());
+        assert!(faults.stalled("late-task"));
+    }
 
     #[test]
     fn fault_files_queue_their_lines_and_are_consumed() {

@@ -10,12 +10,16 @@
 //! - [`auth`]: signatures, tokens and the embedded IAM.
 //! - [`routes`]: the API by resource (streams, tasks, records).
 //! - [`refusal`]: the one error answer.
-//! - [`state`], [`seed`], [`dumper`]: the data, the demo streams, the dumps.
+//! - [`state`], [`log`], [`seed`], [`dumper`]: the data (each partition's records in an
+//!   append-only log), the demo streams, the dumps.
+//! - [`demo`]: the demo streams' synthetic traffic.
 //! - [`faults`]: fault injection for tests.
 
 pub mod auth;
+pub mod demo;
 pub mod dumper;
 pub mod faults;
+pub mod log;
 pub mod refusal;
 mod routes;
 pub mod seed;
@@ -56,6 +60,8 @@ pub struct BackendConfig {
     pub time_zone: ZoneOffset,
     /// Create the demo streams when the data directory holds no state yet.
     pub seed_demo: bool,
+    /// Put a few synthetic records a second into the demo streams.
+    pub demo_traffic: bool,
     /// A folder whose files queue faults (see [`faults::Faults::load_dir`]); tests only.
     pub fault_dir: Option<PathBuf>,
 }
@@ -78,6 +84,10 @@ pub(crate) struct Shared {
     /// Tokens the embedded IAM issued, with their expiry.
     pub(crate) issued: Mutex<HashMap<String, i64>>,
 }
+
+/// How often the traffic figures are written to `state.json` when only they changed: they
+/// are figures, not records, and a crash loses at most this much of them.
+const TRAFFIC_SAVE_EVERY_MS: i64 = 60_000;
 
 /// A running backend.
 #[derive(Clone)]
@@ -131,16 +141,65 @@ impl Shared {
 
     fn dump_at(&self, now_ms: i64) -> std::io::Result<dumper::DumpReport> {
         let mut st = lock(&self.state);
+        let backdated = self.backdate_stalls(&mut st);
         let (changed, report) = dumper::dump_due(
             &mut st,
             &self.config.data_dir.join("obs"),
             self.config.time_zone,
             now_ms,
+            &|task| self.faults.stalled(task),
         )?;
-        if changed {
+        if changed || backdated {
             self.persist(&st);
         }
         Ok(report)
+    }
+
+    /// Puts the clocks of newly stalled tasks back (see [`Faults::stall_dumps`]).
+    fn backdate_stalls(&self, st: &mut State) -> bool {
+        let due = self.faults.take_backdates();
+        for (name, minutes) in &due {
+            let back = minutes * 60_000;
+            for task in st.streams.values_mut().flat_map(|s| s.tasks.iter_mut()) {
+                if &task.name != name {
+                    continue;
+                }
+                task.create_time -= back;
+                if task.last_transfer_timestamp > 0 {
+                    task.last_transfer_timestamp -= back;
+                }
+                for p in &mut task.partitions {
+                    if p.last_transfer_timestamp > 0 {
+                        p.last_transfer_timestamp -= back;
+                    }
+                }
+            }
+        }
+        !due.is_empty()
+    }
+
+    /// A second's housekeeping: faults from the fault folder, due dumps, demo traffic,
+    /// retention, and the traffic figures saved now and then.
+    fn tick(&self, now_ms: i64, last_save: &mut i64) -> std::io::Result<()> {
+        if let Some(dir) = &self.config.fault_dir {
+            self.faults.load_dir(dir);
+        }
+        self.dump_at(now_ms)?;
+        let mut st = lock(&self.state);
+        if self.config.demo_traffic {
+            demo::tick(&mut st, now_ms)?;
+        }
+        for stream in st.streams.values_mut() {
+            let hours = stream.retention_period;
+            for p in &mut stream.partitions {
+                p.expire(hours, now_ms)?;
+            }
+        }
+        if now_ms - *last_save >= TRAFFIC_SAVE_EVERY_MS {
+            self.persist(&st);
+            *last_save = now_ms;
+        }
+        Ok(())
     }
 }
 
@@ -151,7 +210,7 @@ pub async fn start(
     listener: tokio::net::TcpListener,
 ) -> std::io::Result<BackendHandle> {
     std::fs::create_dir_all(&config.data_dir)?;
-    let state = match state::load(&config.data_dir)? {
+    let mut state = match state::load(&config.data_dir)? {
         Some(state) => state,
         None => {
             let mut state = State::default();
@@ -162,6 +221,7 @@ pub async fn start(
             state
         }
     };
+    state::open_logs(&config.data_dir, &mut state)?;
     let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
         config,
@@ -182,14 +242,24 @@ pub async fn start(
     let ticker = Arc::downgrade(&shared);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let mut last_save = now_ms();
         loop {
             tick.tick().await;
             let Some(shared) = ticker.upgrade() else {
                 return;
             };
-            let result = tokio::task::spawn_blocking(move || shared.dump_at(now_ms())).await;
-            if let Ok(Err(e)) = result {
-                tracing::error!(error = %e, "the DIS backend could not write a dump");
+            let result = tokio::task::spawn_blocking(move || {
+                let r = shared.tick(now_ms(), &mut last_save);
+                (r, last_save)
+            })
+            .await;
+            match result {
+                Ok((Ok(()), saved)) => last_save = saved,
+                Ok((Err(e), saved)) => {
+                    last_save = saved;
+                    tracing::error!(error = %e, "the DIS backend could not write its records or a dump");
+                }
+                Err(_) => {}
             }
         }
     });

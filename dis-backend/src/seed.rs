@@ -3,14 +3,18 @@
 use crate::state::{State, Stream};
 use app::domain::DataType;
 
-/// One stream of each data type, and a second JSON stream of orders.
+/// One stream of each data type, and a second JSON stream of orders: name, data type,
+/// partitions.
+pub const DEMO_STREAMS: [(&str, DataType, usize); 4] = [
+    ("demo-json-events", DataType::Json, 2),
+    ("demo-blob-logs", DataType::Blob, 1),
+    ("demo-csv-metrics", DataType::Csv, 1),
+    ("demo-orders", DataType::Json, 1),
+];
+
+/// Creates the demo streams (their records are kept in memory until the logs are opened).
 pub fn demo_streams(state: &mut State, now: i64) {
-    for (name, data_type, partitions) in [
-        ("demo-json-events", DataType::Json, 2),
-        ("demo-blob-logs", DataType::Blob, 1),
-        ("demo-csv-metrics", DataType::Csv, 1),
-        ("demo-orders", DataType::Json, 1),
-    ] {
+    for (name, data_type, partitions) in DEMO_STREAMS {
         let id = next_id(state, "stream");
         state.streams.insert(
             name.to_string(),

@@ -2,6 +2,7 @@
 //! written to `<data>/state.json` after every change (write to a temporary file, then rename),
 //! so it survives a restart.
 
+use crate::log::PartitionLog;
 use app::domain::dis::{TaskState, TaskSummary};
 use app::domain::task::ObsDestinationDescriptor;
 use app::domain::{ConsumerStrategy, DataType, DumpTask};
@@ -9,16 +10,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Keep at most this many records per partition; older ones are dropped (as retention would).
-pub const MAX_RECORDS_PER_PARTITION: usize = 100_000;
+/// How long the monitoring API's per-minute figures are kept: DIS answers for the last seven
+/// days.
+pub const TRAFFIC_KEPT_MS: i64 = 7 * 86_400_000 + 3_600_000;
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+/// Streams, tasks and traffic figures, in `state.json`; each partition's records are in its
+/// own log (see [`crate::log`]).
+#[derive(Debug, Serialize, Deserialize, Default)]
 pub struct State {
     pub streams: BTreeMap<String, Stream>,
     pub next_id: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Stream {
     pub id: String,
     pub name: String,
@@ -51,51 +55,114 @@ impl Stream {
             stream_type,
             data_type,
             retention_period,
-            partitions: vec![Partition::default(); partitions],
+            partitions: (0..partitions).map(|_| Partition::default()).collect(),
             tasks: Vec::new(),
             next_partition: 0,
         }
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+/// A partition: its records (in the log) and its traffic by the minute.
+#[derive(Debug, Serialize, Deserialize, Default)]
 pub struct Partition {
-    /// Records dropped from the front; record `n` is at index `n - trimmed`.
-    pub trimmed: u64,
-    pub records: Vec<StoredRecord>,
-}
-
-impl Partition {
-    /// The offset the next record gets.
-    pub fn end(&self) -> u64 {
-        self.trimmed + self.records.len() as u64
-    }
-
-    pub fn push(&mut self, record: StoredRecord) -> u64 {
-        let seq = self.end();
-        self.records.push(record);
-        if self.records.len() > MAX_RECORDS_PER_PARTITION {
-            let drop = self.records.len() - MAX_RECORDS_PER_PARTITION;
-            self.records.drain(..drop);
-            self.trimmed += drop as u64;
-        }
-        seq
-    }
-
-    /// Records from `offset` on, with how many before them were already gone.
-    pub fn since(&self, offset: u64) -> (&[StoredRecord], u64) {
-        let skipped = self.trimmed.saturating_sub(offset);
-        let start = offset.max(self.trimmed) - self.trimmed;
-        let start = (start as usize).min(self.records.len());
-        (&self.records[start..], skipped)
-    }
+    #[serde(skip)]
+    pub log: PartitionLog,
+    /// Put and read figures by the minute (epoch seconds of the minute's start).
+    #[serde(default)]
+    pub traffic: BTreeMap<i64, Traffic>,
+    /// Records an earlier version kept in `state.json`; moved into the log when it opens.
+    #[serde(default, rename = "records", skip_serializing)]
+    legacy_records: Vec<LegacyRecord>,
+    #[serde(default, rename = "trimmed", skip_serializing)]
+    legacy_trimmed: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StoredRecord {
-    /// The record's bytes, base64 as received.
-    pub data: String,
-    pub arrival_ms: i64,
+struct LegacyRecord {
+    data: String,
+    arrival_ms: i64,
+}
+
+/// One minute of a partition's traffic.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Traffic {
+    pub put_records: u64,
+    pub put_bytes: u64,
+    pub get_records: u64,
+    pub get_bytes: u64,
+}
+
+/// The length of the bytes base64 `data` holds.
+pub fn decoded_len(data: &str) -> u64 {
+    let padding = data.bytes().rev().take_while(|b| *b == b'=').count();
+    ((data.len() / 4 * 3).saturating_sub(padding)) as u64
+}
+
+fn minute(ms: i64) -> i64 {
+    ms.div_euclid(60_000) * 60
+}
+
+impl Partition {
+    /// Opens the partition's log at `path`, moving in any records an earlier version kept in
+    /// `state.json`.
+    pub fn open_log(&mut self, path: &Path) -> std::io::Result<()> {
+        let fresh = !path.exists();
+        let mut log = PartitionLog::open(path, self.legacy_trimmed)?;
+        if fresh && !self.legacy_records.is_empty() {
+            let batch: Vec<(i64, &str)> = self
+                .legacy_records
+                .iter()
+                .map(|r| (r.arrival_ms, r.data.as_str()))
+                .collect();
+            log.append(&batch)?;
+        }
+        self.legacy_records = Vec::new();
+        self.log = log;
+        Ok(())
+    }
+
+    /// Appends records (arrival time, base64 data) and counts them. Returns the first's
+    /// sequence number.
+    pub fn append(&mut self, records: &[(i64, &str)]) -> std::io::Result<u64> {
+        let first = self.log.append(records)?;
+        for (at, data) in records {
+            let t = self.traffic.entry(minute(*at)).or_default();
+            t.put_records += 1;
+            t.put_bytes += decoded_len(data);
+        }
+        Ok(first)
+    }
+
+    /// Counts records a dump read at `now_ms`.
+    pub fn count_read(&mut self, records: u64, bytes: u64, now_ms: i64) {
+        let t = self.traffic.entry(minute(now_ms)).or_default();
+        t.get_records += records;
+        t.get_bytes += bytes;
+    }
+
+    /// Drops records older than `retention_hours` and figures older than the monitoring API
+    /// answers for.
+    pub fn expire(&mut self, retention_hours: u32, now_ms: i64) -> std::io::Result<u64> {
+        let oldest = minute(now_ms - TRAFFIC_KEPT_MS);
+        while self
+            .traffic
+            .first_key_value()
+            .is_some_and(|(m, _)| *m < oldest)
+        {
+            self.traffic.pop_first();
+        }
+        self.log
+            .expire(now_ms - i64::from(retention_hours) * 3_600_000)
+    }
+
+    /// The partition's sequence numbers as describe stream reports them: `[first : next]`.
+    pub fn sequence_number_range(&self) -> String {
+        app::domain::health::SeqRange {
+            first: self.log.first(),
+            next: self.log.end(),
+        }
+        .to_string()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -126,8 +193,8 @@ impl Task {
             .iter()
             .map(|p| TaskPartition {
                 offset: match task.consumer_strategy {
-                    ConsumerStrategy::Latest => p.end(),
-                    ConsumerStrategy::TrimHorizon => p.trimmed,
+                    ConsumerStrategy::Latest => p.log.end(),
+                    ConsumerStrategy::TrimHorizon => p.log.first(),
                 },
                 ..TaskPartition::default()
             })
@@ -166,6 +233,24 @@ pub fn parse_partition_id(s: &str) -> Option<usize> {
     s.strip_prefix("shardId-").unwrap_or(s).parse().ok()
 }
 
+/// Where a partition's records live.
+pub fn log_file(data_dir: &Path, stream_id: &str, index: usize) -> PathBuf {
+    data_dir
+        .join("records")
+        .join(stream_id)
+        .join(format!("{}.log", partition_id(index)))
+}
+
+/// Opens every partition's log.
+pub fn open_logs(data_dir: &Path, state: &mut State) -> std::io::Result<()> {
+    for stream in state.streams.values_mut() {
+        for (i, p) in stream.partitions.iter_mut().enumerate() {
+            p.open_log(&log_file(data_dir, &stream.id, i))?;
+        }
+    }
+    Ok(())
+}
+
 /// Where the state lives.
 pub fn state_file(data_dir: &Path) -> PathBuf {
     data_dir.join("state.json")
@@ -193,21 +278,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn partitions_trim_and_report_skips() {
+    fn earlier_state_files_move_their_records_into_logs() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = r#"{"streams":{"s":{"id":"stream-1","name":"s","create_time":0,"stream_type":"COMMON",
+            "data_type":"BLOB","retention_period":24,"tasks":[],
+            "partitions":[{"trimmed":5,"records":[{"data":"YQ==","arrival_ms":1},{"data":"Yg==","arrival_ms":2}]}]}},
+            "next_id":1}"#;
+        std::fs::write(state_file(dir.path()), old).unwrap();
+        let mut state = load(dir.path()).unwrap().unwrap();
+        open_logs(dir.path(), &mut state).unwrap();
+        let p = &state.streams["s"].partitions[0];
+        assert_eq!(p.sequence_number_range(), "[5 : 7]");
+        save(dir.path(), &state).unwrap();
+        let saved = std::fs::read_to_string(state_file(dir.path())).unwrap();
+        assert!(
+            !saved.contains("YQ=="),
+            "records are no longer in state.json"
+        );
+        let mut again = load(dir.path()).unwrap().unwrap();
+        open_logs(dir.path(), &mut again).unwrap();
+        assert_eq!(
+            again.streams["s"].partitions[0].sequence_number_range(),
+            "[5 : 7]"
+        );
+    }
+
+    #[test]
+    fn traffic_is_counted_by_the_minute_and_expires() {
         let mut p = Partition::default();
-        for i in 0..(MAX_RECORDS_PER_PARTITION + 5) {
-            p.push(StoredRecord {
-                data: i.to_string(),
-                arrival_ms: 0,
-            });
-        }
-        assert_eq!(p.trimmed, 5);
-        assert_eq!(p.end(), MAX_RECORDS_PER_PARTITION as u64 + 5);
-        let (recs, skipped) = p.since(2);
-        assert_eq!(skipped, 3);
-        assert_eq!(recs[0].data, "5");
-        let (recs, skipped) = p.since(p.end());
-        assert!(recs.is_empty() && skipped == 0);
+        p.append(&[(60_000, "YWJj"), (61_000, "YQ==")]).unwrap();
+        p.count_read(2, 4, 125_000);
+        assert_eq!(
+            p.traffic[&60],
+            Traffic {
+                put_records: 2,
+                put_bytes: 4,
+                ..Traffic::default()
+            }
+        );
+        assert_eq!(p.traffic[&120].get_records, 2);
+        p.expire(24, 60_000 + TRAFFIC_KEPT_MS + 60_000).unwrap();
+        assert!(!p.traffic.contains_key(&60));
+        assert_eq!(decoded_len("YWJj"), 3);
+        assert_eq!(decoded_len("YQ=="), 1);
+        assert_eq!(decoded_len(""), 0);
     }
 
     #[test]

@@ -83,3 +83,35 @@ export function injectFault(line: string) {
   fs.writeFileSync(tmp, line + '\n');
   fs.renameSync(tmp, path.join(faultDir, `fault-${Date.now()}-${Math.random()}`));
 }
+
+/** Creates a text task through the wizard and lands on its page; `beforeCreate` runs just
+ * before the Create button is pressed. */
+export async function createTask(
+  page: Page,
+  stream: string,
+  name: string,
+  bucket: string,
+  interval?: number,
+  beforeCreate?: () => void,
+) {
+  await gotoHydrated(page, `/streams/${stream}/add-task`);
+  const heading = page.getByRole('heading', { level: 2, name: /^Step \d of 5/ });
+  await page.getByLabel('Task name', { exact: true }).fill(name);
+  for (const step of ['File type', 'Partition']) {
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(heading).toContainText(step);
+  }
+  await page.getByLabel('OBS bucket', { exact: true }).fill(bucket);
+  await page.getByLabel('Directory prefix', { exact: true }).fill('cloned/prefix');
+  if (interval !== undefined) {
+    await page.getByLabel('Dump interval (seconds)', { exact: true }).fill(String(interval));
+  }
+  for (const step of ['Timestamp schema', 'Review']) {
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(heading).toContainText(step);
+  }
+  beforeCreate?.();
+  await page.getByRole('button', { name: 'Create dump task' }).click();
+  await expect(page).toHaveURL(new RegExp(`/streams/${stream}/tasks/${name}$`));
+}
+

@@ -86,7 +86,7 @@ test('a text task is created end to end and DIS lists it', async ({ page }, info
   await expect(page.getByText('e2e-text-bucket/logs/csv/yyyy/MM/dd/HH/')).toBeVisible();
 
   await gotoHydrated(page, '/streams/demo-csv-metrics');
-  const row = page.getByRole('row').filter({ hasText: name });
+  const row = page.getByRole('table', { name: 'Dump tasks' }).getByRole('row').filter({ hasText: name });
   await expect(row).toContainText('RUNNING');
 });
 

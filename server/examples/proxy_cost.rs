@@ -3,6 +3,8 @@
 //! its dump tasks) is timed through HTTP with a logged-in session, and the same two calls through
 //! the signed DIS client straight to the same backend. Sequential calls, medians and p99.
 
+mod common;
+
 use server::{accounts, config::Config, connect, http as web};
 use std::time::{Duration, Instant};
 
@@ -42,17 +44,7 @@ async fn main() {
     let base = format!("http://{}", config.site_addr);
     tokio::spawn(web::serve(listener, router, std::future::pending()));
 
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let login = http
-        .post(format!("{base}/api/login"))
-        .form(&[("name", "admin"), ("password", PASSWORD), ("next", "/")])
-        .send()
-        .await
-        .expect("login");
-    assert!(login.status().is_success(), "login refused");
+    let http = common::logged_in(&base, PASSWORD).await;
     let stream = app::domain::StreamName::parse("demo-json-events").expect("name");
 
     let mut through = Vec::with_capacity(CALLS);

@@ -81,6 +81,7 @@ pub async fn connect(config: &Config) -> Result<Connection, String> {
                     data_dir: embedded_data_dir(config),
                     time_zone: config.time_zone,
                     seed_demo: true,
+                    demo_traffic: config.demo_traffic,
                     fault_dir: config.backend_fault_dir.clone(),
                 },
                 listener,

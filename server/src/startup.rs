@@ -183,6 +183,7 @@ pub fn dis_backend(listen: SocketAddr, data: PathBuf) -> Result<(), StartupError
             data_dir: data,
             time_zone: settings.time_zone,
             seed_demo: true,
+            demo_traffic: settings.demo_traffic,
             fault_dir: None,
         };
         let handle = dis_backend::start(config, listener).await.map_err(|e| {

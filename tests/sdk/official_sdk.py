@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import sys
+import time
 import uuid
 
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
@@ -33,6 +34,8 @@ from huaweicloudsdkdis.v2 import (
     PutRecordsRequest,
     PutRecordsRequestEntry,
     SendRecordsRequest,
+    ShowPartitionMetricsRequest,
+    ShowStreamMetricsRequest,
     ShowStreamRequest,
     ShowTransferTaskRequest,
 )
@@ -109,6 +112,25 @@ def main(endpoint):
     sent = client.send_records(SendRecordsRequest(body=PutRecordsRequest(stream_name=stream, records=[
         PutRecordsRequestEntry(data=base64.b64encode(b'{"ts": 1704164645000}').decode(), partition_key="k-\u5206")])))
     assert sent.failed_record_count == 0, sent
+
+    # The record is in the partition's range ("[first : next]") and in the monitoring figures.
+    described = client.show_stream(ShowStreamRequest(stream_name=stream))
+    assert described.partitions[0].sequence_number_range == "[0 : 1]", described.partitions[0]
+    now = int(time.time())
+    figures = client.show_stream_metrics(ShowStreamMetricsRequest(
+        stream_name=stream, label_list="total_put_records_per_stream,total_put_bytes_per_stream",
+        start_time=now - 3600, end_time=now + 60))
+    totals = {m.label: sum(p.value for p in (m.data_points or [])) for m in figures.metrics_list}
+    assert totals == {"total_put_records_per_stream": 1, "total_put_bytes_per_stream": 21}, totals
+    one = client.show_partition_metrics(ShowPartitionMetricsRequest(
+        stream_name=stream, partition_id="shardId-0000000000", label="total_put_records_per_partition",
+        start_time=now - 3600, end_time=now + 60))
+    assert sum(p.value for p in one.metrics.data_points) == 1, one
+    expect_error(lambda: client.show_stream_metrics(ShowStreamMetricsRequest(
+        stream_name=stream, label="no_such_label", start_time=now - 60, end_time=now)), "DIS.4209")
+    expect_error(lambda: client.show_stream_metrics(ShowStreamMetricsRequest(
+        stream_name=stream, label="total_put_records_per_stream", start_time=now - 8 * 86400, end_time=now)),
+        "DIS.4204")
 
     client.delete_transfer_task(DeleteTransferTaskRequest(stream_name=stream, task_name="sdk-parquet"))
     expect_error(lambda: client.show_transfer_task(ShowTransferTaskRequest(stream_name=stream, task_name="sdk-parquet")),

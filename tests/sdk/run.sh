@@ -11,6 +11,8 @@ log="$data/backend.log"
 export DIS_AK=AKSDKCOMPAT000000001
 export DIS_SK="sdk-compat-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 export DIS_PROJECT_ID=0123456789abcdef0123456789abcdef
+# The SDK's stream is its own; the demo streams' synthetic records would only add noise.
+export CONSOLE_DEMO_TRAFFIC=off
 
 "$server_bin" dis-backend --listen 127.0.0.1:0 --data "$data/dis" >"$log" 2>&1 &
 pid=$!

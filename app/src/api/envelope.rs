@@ -134,6 +134,11 @@ pub fn dis() -> Result<std::sync::Arc<dyn crate::ports::DisPort>, AppError> {
     provided::<crate::ports::Dis>("Dis").map(|d| d.0)
 }
 
+/// The overview the server keeps.
+pub fn overview() -> Result<std::sync::Arc<dyn crate::ports::OverviewSource>, AppError> {
+    provided::<crate::ports::Overview>("Overview").map(|o| o.0)
+}
+
 /// The operator behind this request's session: `None` without one, `Unauthorized` when it
 /// has passed its absolute limit (it is ended here). A disabled or deleted operator's
 /// session ends at their next request, and so does one opened before a password change.

@@ -6,6 +6,7 @@ pub mod access;
 pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod envelope;
+pub mod overview;
 #[cfg(feature = "ssr")]
 pub mod serve;
 pub mod session;

@@ -179,6 +179,25 @@ pub struct TaskDetails {
     pub partitions: Vec<TaskPartition>,
 }
 
+impl TaskDetails {
+    /// Where the task writes: `bucket/prefix`.
+    pub fn destination(&self) -> Option<String> {
+        self.obs_destination_description.as_ref().map(|d| {
+            super::preview::object_directory(
+                d.obs_bucket_path.as_deref().unwrap_or(""),
+                d.file_prefix.as_deref().unwrap_or(""),
+                "",
+            )
+        })
+    }
+
+    pub fn interval_seconds(&self) -> Option<u32> {
+        self.obs_destination_description
+            .as_ref()
+            .and_then(|d| d.deliver_time_interval)
+    }
+}
+
 /// How far a task has dumped one partition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default)]

@@ -100,8 +100,70 @@ name_type!(
     "task name"
 );
 
+/// A partition id as DIS's URLs take it: `shardId-` and ten digits, or the plain number.
+/// Either spelling is kept as typed: DIS accepts both.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PartitionId(String);
+
+impl PartitionId {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let s = input.trim();
+        let digits = s.strip_prefix("shardId-").unwrap_or(s);
+        let ok = !digits.is_empty()
+            && digits.len() <= 10
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits.len() == 10 || !s.starts_with("shardId-"));
+        if ok {
+            Ok(PartitionId(s.to_string()))
+        } else {
+            Err(
+                "A partition is shardId- and ten digits (shardId-0000000000), or its number."
+                    .into(),
+            )
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The partition's number.
+    pub fn number(&self) -> u64 {
+        let digits = self.0.strip_prefix("shardId-").unwrap_or(&self.0);
+        digits.parse().unwrap_or(0)
+    }
+}
+
+impl fmt::Display for PartitionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn partition_ids_are_dis_spellings_only() {
+        for ok in ["shardId-0000000003", "3", "0"] {
+            assert_eq!(PartitionId::parse(ok).unwrap().as_str(), ok);
+        }
+        assert_eq!(
+            PartitionId::parse("shardId-0000000012").unwrap().number(),
+            12
+        );
+        for bad in [
+            "",
+            "shardId-",
+            "shardId-12",
+            "-1",
+            "1/..",
+            "12345678901",
+            "shardId-000000000a",
+        ] {
+            assert!(PartitionId::parse(bad).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -1,6 +1,8 @@
 //! What the pages show, as the server sends it: the shapes server functions answer with that
 //! are the console's own rather than DIS's.
 
+use super::access::Role;
+use super::audit::AuditFilter;
 use super::dis::{DescribeStreamResponse, StreamInfo, TaskSummary};
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +25,8 @@ pub struct StreamView {
     pub stream: DescribeStreamResponse,
     pub tasks: Vec<TaskRow>,
     pub quota: u64,
+    /// The partitions table, with each task's progress, as HTML the server rendered.
+    pub partitions: String,
 }
 
 /// A task in a stream's list: DIS's list entry, with where it writes and how often from the
@@ -33,6 +37,47 @@ pub struct TaskRow {
     /// `bucket/prefix`.
     pub destination: Option<String>,
     pub interval_seconds: Option<u32>,
+    /// Records waiting over every partition, and whether that needs attention: `2,310 (Late)`.
+    pub behind: Option<String>,
+}
+
+/// A part of a page the server renders to HTML (`crate::fragments`): what the browser only
+/// shows. The page names the part and inserts the markup it gets back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Part {
+    /// The overview's body from the shared snapshot, its tasks narrowed to a state filter (one
+    /// of `StateFilter`'s words) and a name.
+    Overview { state: String, name: String },
+    /// A stream's traffic, or one partition's, over a window (`1 h`, `6 h`, `24 h`, `7 d`).
+    Traffic {
+        stream: String,
+        partition: Option<String>,
+        window: String,
+    },
+    /// A task's health and its partitions.
+    TaskProgress { stream: String, task: String },
+    /// Audit lines that match a filter.
+    Audit(AuditFilter),
+    /// A page of the streams list: after a stream, of at most `limit`, names containing
+    /// `filter`.
+    Streams {
+        after: String,
+        limit: u32,
+        filter: String,
+    },
+}
+
+impl Part {
+    /// Who may see it.
+    pub fn role(&self) -> Role {
+        match self {
+            Part::Audit(_) => Role::Admin,
+            Part::Overview { .. }
+            | Part::Traffic { .. }
+            | Part::TaskProgress { .. }
+            | Part::Streams { .. } => Role::Viewer,
+        }
+    }
 }
 
 /// What a successful create reports.

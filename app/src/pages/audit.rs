@@ -1,16 +1,15 @@
 //! `/audit`: every login, change and test send, newest first, for admins.
 
-use crate::api::admin::list_audit;
-use crate::components::notes::ErrorNote;
-use crate::components::table::{columns, Table};
-use crate::components::time::Ago;
-use crate::domain::audit::{AuditAction, AuditFilter, AuditOutcome, AUDIT_PAGE};
+use crate::api::overview::Part;
+use crate::components::part::ServerPart;
+use crate::domain::audit::{AuditAction, AuditFilter, AuditOutcome};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-fn audit_href(f: &AuditFilter) -> String {
+/// The audit page showing `f`.
+pub fn audit_href(f: &AuditFilter) -> String {
     let mut query = leptos_router::params::ParamsMap::new();
     for (key, value) in [
         ("operator", &f.operator),
@@ -38,7 +37,6 @@ pub fn Audit() -> impl IntoView {
             before_ms: q.get("before").and_then(|b| b.parse().ok()).unwrap_or(0),
         })
     };
-    let lines = Resource::new(filter, list_audit);
     let navigate = use_navigate();
     // Each control sets one part of the filter from its value, and the list starts over.
     let on_change = move |part: fn(&mut AuditFilter) -> &mut String| {
@@ -72,38 +70,7 @@ pub fn Audit() -> impl IntoView {
             <WordChoice id="audit-outcome" label="Outcome" words=AuditOutcome::ALL.iter().map(|o| o.as_str()).collect()
                 chosen=Signal::derive(move || filter().outcome) on_change=set_outcome/>
         </form>
-        <Transition fallback=|| view! { <p aria-busy="true">"Loading the audit log…"</p> }>
-            {move || Suspend::new(async move {
-                let f = filter();
-                match lines.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No audit lines match."</p> }.into_any(),
-                    Ok(list) => {
-                        let older = (list.len() as u32 == AUDIT_PAGE).then(|| {
-                            audit_href(&AuditFilter { before_ms: list.last().map(|l| l.at_ms).unwrap_or(0), ..f.clone() })
-                        });
-                        view! {
-                            <Table caption="Audit log" columns=columns(&["When", "Operator", "Action", "Target", "Outcome", "DIS code", "Request id"])>
-                                        {list.into_iter().map(|l| view! {
-                                            <tr>
-                                                <td><Ago ms=l.at_ms/></td>
-                                                <td>{l.operator}</td>
-                                                <td>{l.action.as_str()}</td>
-                                                <td>{l.target}</td>
-                                                <td>{l.outcome.as_str()}</td>
-                                                <td>{l.dis_code.unwrap_or_default()}</td>
-                                                <td><code>{l.request_id}</code></td>
-                                            </tr>
-                                        }).collect_view()}
-                            </Table>
-                            <nav class="pager" aria-label="Audit pages">
-                                {older.map(|href| view! { <a class="button" href=href>"Older lines"</a> })}
-                            </nav>
-                        }.into_any()
-                    }
-                    Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <ServerPart part=Signal::derive(move || Part::Audit(filter()))/>
     }
 }
 

@@ -10,6 +10,7 @@ use crate::components::session::{allows, my_role};
 use crate::components::table::{columns, Column, Table};
 use crate::components::time::Ago;
 use crate::components::toast::{use_toasts, ToastKind};
+use crate::components::traffic::Traffic;
 use crate::domain::dis::TaskAction;
 use crate::domain::{DataType, Role};
 use leptos::prelude::*;
@@ -26,6 +27,9 @@ pub fn Stream() -> impl IntoView {
     let params = use_params_map();
     let name = move || params.with(|p| p.get("stream").unwrap_or_default());
     let version = RwSignal::new(0u32);
+    // The charts are read again only when asked (Refresh, records sent), not every few seconds.
+    let traffic_version = RwSignal::new(0u64);
+    let chart_partition = RwSignal::new(None::<String>);
     let data = Resource::new(move || (name(), version.get()), |(n, _)| get_stream(n));
     // In the browser: refresh every few seconds while the tab is visible.
     Effect::new(move |_| {
@@ -53,17 +57,29 @@ pub fn Stream() -> impl IntoView {
                 match data.await {
                     Ok(v) => {
                         let role = my_role().await;
-                        view! { <StreamView v version role/> }.into_any()
+                        view! { <StreamView v version traffic_version chart_partition role/> }.into_any()
                     }
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                 }
             })}
         </Transition>
+        {move || view! {
+            <Traffic stream=name() heading="Traffic".to_owned() version=traffic_version/>
+        }}
+        {move || chart_partition.get().map(|p| view! {
+            <Traffic stream=name() heading=format!("Traffic of partition {p}") partition=p version=traffic_version/>
+        })}
     }
 }
 
 #[component]
-fn StreamView(v: StreamView, version: RwSignal<u32>, role: Option<Role>) -> impl IntoView {
+fn StreamView(
+    v: StreamView,
+    version: RwSignal<u32>,
+    traffic_version: RwSignal<u64>,
+    chart_partition: RwSignal<Option<String>>,
+    role: Option<Role>,
+) -> impl IntoView {
     // What the role cannot do is not offered (the server refuses it regardless).
     let can_change = allows(role, Role::Operator);
     let s = v.stream;
@@ -101,11 +117,19 @@ fn StreamView(v: StreamView, version: RwSignal<u32>, role: Option<Role>) -> impl
     let pause_selected = move |_| batch(TaskAction::Stop);
     let none_selected = move || selected.with(|s| s.is_empty()) || pending.running();
     let tasks = v.tasks;
+    let partition_ids: Vec<String> = s
+        .partitions
+        .iter()
+        .map(|p| p.partition_id.clone())
+        .collect();
     view! {
         <div class="page-head">
             <h1>{s.stream_name.clone()}</h1>
             <div class="actions">
-                <button type="button" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
+                <button type="button" on:click=move |_| {
+                    version.update(|v| *v += 1);
+                    traffic_version.update(|v| *v += 1);
+                }>"Refresh"</button>
                 {can_change.then(|| view! { <a class="button primary" href=add>"Add dump task"</a> })}
             </div>
         </div>
@@ -158,6 +182,7 @@ fn StreamView(v: StreamView, version: RwSignal<u32>, role: Option<Role>) -> impl
                                         }}</td>
                                         <td>{row.interval_seconds.map(|n| format!("{n} s")).unwrap_or_else(|| "—".into())}</td>
                                         <td><Ago ms=t.last_transfer_timestamp/></td>
+                                        <td>{row.behind.unwrap_or_else(|| "—".to_owned())}</td>
                                         <td><Ago ms=t.create_time/></td>
                                     </tr>
                                 }
@@ -165,13 +190,30 @@ fn StreamView(v: StreamView, version: RwSignal<u32>, role: Option<Role>) -> impl
                 </Table>
             }.into_any()
         }}
-        {can_change.then(|| view! { <TestRecords stream=s.stream_name.clone() data_type=s.data_type()/> })}
+        <h2>"Partitions"</h2>
+        <div inner_html=v.partitions></div>
+        <div class="field">
+            <label for="partition-chart">"Chart a partition"</label>
+            <select id="partition-chart" on:change=move |ev| {
+                let id = event_target_value(&ev);
+                chart_partition.set((!id.is_empty()).then_some(id));
+            }>
+                <option value="" selected=move || chart_partition.get().is_none()>"None"</option>
+                {partition_ids.into_iter().map(|id| {
+                    let (chosen, value) = (id.clone(), id.clone());
+                    view! {
+                        <option value=value selected=move || chart_partition.get().as_ref() == Some(&chosen)>{id}</option>
+                    }
+                }).collect_view()}
+            </select>
+        </div>
+        {can_change.then(|| view! { <TestRecords stream=s.stream_name.clone() data_type=s.data_type() sent=traffic_version/> })}
     }
 }
 
 /// Puts a few records into the stream, so a new task has something to dump.
 #[component]
-fn TestRecords(stream: String, data_type: DataType) -> impl IntoView {
+fn TestRecords(stream: String, data_type: DataType, sent: RwSignal<u64>) -> impl IntoView {
     let lines = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let result = RwSignal::new(None::<Result<u64, String>>);
@@ -182,6 +224,9 @@ fn TestRecords(stream: String, data_type: DataType) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let r = send_test_records(stream, lines.get_untracked()).await;
             busy.set(false);
+            if r.is_ok() {
+                sent.update(|v| *v += 1);
+            }
             result.set(Some(r.map_err(|e| e.to_string())));
         });
     };
@@ -226,6 +271,7 @@ fn task_columns(can_change: bool) -> Vec<Column> {
             "Destination",
             "Interval",
             "Last dump",
+            "Records behind",
             "Created",
         ]))
         .collect()

@@ -1,9 +1,9 @@
 //! `/streams`: the streams DIS reports, one page at a time, filtered by name.
 
-use crate::api::streams::{list_stream_page, StreamPage, STREAM_PAGE_SIZES};
+use crate::api::overview::Part;
+use crate::api::streams::STREAM_PAGE_SIZES;
+use crate::components::part::ServerPart;
 use crate::components::session::{allows, my_role};
-use crate::components::table::{columns, Table};
-use crate::components::time::Ago;
 use crate::domain::dis::MAX_STREAM_FILTER;
 use crate::domain::Role;
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 /// A streams-list URL: `/streams?after=…&limit=…&q=…`, leaving out what is at its default.
-fn streams_href(after: &str, limit: u32, filter: &str) -> String {
+pub fn streams_href(after: &str, limit: u32, filter: &str) -> String {
     let limit = (limit != STREAM_PAGE_SIZES[0]).then(|| limit.to_string());
     let query: Vec<String> = [
         ("after", Some(after)),
@@ -44,13 +44,11 @@ pub fn Streams() -> impl IntoView {
         })
     };
     let filter = move || query.with(|q| q.get("q").unwrap_or_default());
-    let version = RwSignal::new(0u32);
-    let page = Resource::new(
-        move || (after(), limit(), filter(), version.get()),
-        |(after, limit, filter, _)| {
-            list_stream_page((!after.is_empty()).then_some(after), limit, filter)
-        },
-    );
+    let part = Signal::derive(move || Part::Streams {
+        after: after(),
+        limit: limit(),
+        filter: filter(),
+    });
     let typed = RwSignal::new(filter());
     let navigate = use_navigate();
     let replace = NavigateOptions {
@@ -99,72 +97,6 @@ pub fn Streams() -> impl IntoView {
                 </select>
             </div>
         </form>
-        <Transition fallback=|| view! { <p aria-busy="true">"Loading streams…"</p> }>
-            {move || Suspend::new(async move {
-                let (after, limit, filter) = (after(), limit(), filter());
-                match page.await {
-                    Ok(p) => view! { <StreamTable p after limit filter/> }.into_any(),
-                    Err(e) => view! {
-                        <div role="alert" class="error banner">
-                            <p>{e.to_string()}</p>
-                            <button type="button" on:click=move |_| version.update(|v| *v += 1)>"Try again"</button>
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn StreamTable(p: StreamPage, after: String, limit: u32, filter: String) -> impl IntoView {
-    let first_page = (!after.is_empty()).then(|| streams_href("", limit, &filter));
-    let next_page = p.next.as_deref().map(|n| streams_href(n, limit, &filter));
-    let summary = if filter.is_empty() {
-        format!("{} stream(s) in this project.", p.total)
-    } else {
-        format!(
-            "{} stream(s) on this page contain “{}”.",
-            p.streams.len(),
-            filter
-        )
-    };
-    let empty = match (p.streams.is_empty(), filter.is_empty(), after.is_empty()) {
-        (false, ..) => None,
-        (true, false, _) => Some(format!("No stream name contains “{filter}”{}.", if after.is_empty() { "" } else { " after this point" })),
-        (true, true, false) => Some("There are no more streams.".to_owned()),
-        (true, true, true) => Some(
-            "This project has no streams yet. Streams are created in the DIS console or through its API; they appear here as soon as they exist.".to_owned(),
-        ),
-    };
-    let clear = (!filter.is_empty()).then(|| streams_href("", limit, ""));
-    view! {
-        <p class="muted" aria-live="polite">{summary}</p>
-        {match empty {
-            Some(text) => view! {
-                <div class="empty">
-                    <p>{text}</p>
-                    {clear.map(|href| view! { <a href=href>"Clear the filter"</a> })}
-                </div>
-            }.into_any(),
-            None => view! {
-                <Table caption="Streams" columns=columns(&["Name", "Data type", "Status", "Partitions", "Retention", "Created"])>
-                            {p.streams.into_iter().map(|s| view! {
-                                <tr>
-                                    <td><a href=format!("/streams/{}", s.stream_name)>{s.stream_name.clone()}</a></td>
-                                    <td>{s.data_type}</td>
-                                    <td>{s.status}</td>
-                                    <td>{s.partition_count}</td>
-                                    <td>{format!("{} h", s.retention_period)}</td>
-                                    <td><Ago ms=s.create_time/></td>
-                                </tr>
-                            }).collect_view()}
-                </Table>
-            }.into_any(),
-        }}
-        <nav class="pager" aria-label="Stream pages">
-            {first_page.map(|href| view! { <a class="button" href=href>"First page"</a> })}
-            {next_page.map(|href| view! { <a class="button" href=href>"Next page"</a> })}
-        </nav>
+        <ServerPart part/>
     }
 }

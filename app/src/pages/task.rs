@@ -1,20 +1,20 @@
 //! `/streams/:stream/tasks/:task`: one dump task, where it writes, its partitions, its export,
 //! and start, pause, clone and delete.
 
+use crate::api::overview::Part;
 use crate::api::status::{get_console_status, ConsoleStatus};
 use crate::api::streams::get_dump_task;
 use crate::api::tasks::{delete_dump_task, set_task_state};
 use crate::components::action::Pending;
 use crate::components::badge::StateBadge;
 use crate::components::notes::{ErrorNote, Problem};
+use crate::components::part::ServerPart;
 use crate::components::session::{allows, my_role};
 use crate::components::snippet::ExportSnippets;
-use crate::components::table::{columns, Table};
-use crate::components::time::Ago;
 use crate::components::toast::{use_toasts, ToastKind};
+use crate::components::traffic::Traffic;
 use crate::domain::dis::{TaskAction, TaskDetails, TaskState};
-use crate::domain::preview::{dump_directory, object_directory};
-use crate::domain::{DataType, DumpTask, Role, StreamName, ZoneOffset};
+use crate::domain::{DataType, DumpTask, Role, StreamName};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -33,7 +33,7 @@ pub fn Task() -> impl IntoView {
         })
     };
     // Bumped after every change, so the page shows DIS's state again.
-    let version = RwSignal::new(0u32);
+    let version = RwSignal::new(0u64);
     let data = Resource::new(
         move || (key(), version.get()),
         |((s, t), _)| get_dump_task(s, t),
@@ -52,6 +52,10 @@ pub fn Task() -> impl IntoView {
                 }
             })}
         </Transition>
+        {move || view! {
+            <Traffic stream=key().0 heading="Stream traffic".to_owned() version=version/>
+        }}
+        <p class="muted">"DIS reports traffic per stream and per partition, not per task: records out count every reader of the stream."</p>
     }
 }
 
@@ -59,16 +63,10 @@ pub fn Task() -> impl IntoView {
 fn TaskDetailsView(
     t: TaskDetails,
     status: ConsoleStatus,
-    version: RwSignal<u32>,
+    version: RwSignal<u64>,
     role: Option<Role>,
 ) -> impl IntoView {
     let (can_change, can_delete) = (allows(role, Role::Operator), allows(role, Role::Admin));
-    let d = t.obs_destination_description.clone().unwrap_or_default();
-    let path = object_directory(
-        d.obs_bucket_path.as_deref().unwrap_or(""),
-        d.file_prefix.as_deref().unwrap_or(""),
-        d.partition_format.as_deref().unwrap_or(""),
-    );
     let stream_href = format!("/streams/{}", t.stream_name);
     let clone_href = format!("/streams/{}/add-task?clone={}", t.stream_name, t.task_name);
     let toasts = use_toasts();
@@ -122,18 +120,6 @@ fn TaskDetailsView(
         .obs_destination_description
         .as_ref()
         .and_then(|d| DumpTask::from_descriptor(d, DataType::Json).ok());
-    let zone = ZoneOffset::from_minutes(status.time_zone_minutes).unwrap_or(ZoneOffset::UTC);
-    let last_dump = match &parsed {
-        Some(task) if task.processing_schema.is_some() => Some(view! {
-            <span>"Each record goes to the directory of its own "<code>{task.processing_schema.as_ref().map(|s| s.timestamp_name.clone())}</code>" time."</span>
-        }.into_any()),
-        Some(task) => dump_directory(task, t.last_transfer_timestamp, zone).map(|dir| view! {
-            <code class="object-path">{format!("{dir}/")}</code>
-            <span class="hint">{format!(" (the dump's time on the {zone} clock)")}</span>
-        }.into_any()),
-        None => None,
-    }
-    .unwrap_or_else(|| view! { <span class="muted">"Nothing dumped yet."</span> }.into_any());
     let snippets = parsed
         .zip(StreamName::parse(&t.stream_name).ok())
         .map(|(task, stream)| {
@@ -174,29 +160,9 @@ fn TaskDetailsView(
                 <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
             </form>
         </Show>
-        <dl class="facts card">
-            <dt>"Task ID"</dt><dd><code>{t.task_id.clone()}</code></dd>
-            <dt>"Writes to"</dt><dd><code class="object-path">{path}"/"</code></dd>
-            <dt>"Last dump went to"</dt><dd>{last_dump}</dd>
-            <dt>"File type"</dt><dd>{d.destination_file_type.clone().unwrap_or_default()}</dd>
-            <dt>"Dump interval"</dt><dd>{d.deliver_time_interval.map(|n| format!("{n} seconds")).unwrap_or_default()}</dd>
-            <dt>"Start from"</dt><dd>{d.consumer_strategy.clone().unwrap_or_default()}</dd>
-            <dt>"IAM agency"</dt><dd>{d.agency_name.clone().unwrap_or_default()}</dd>
-            <dt>"Last dump"</dt><dd><Ago ms=t.last_transfer_timestamp/></dd>
-            <dt>"Created"</dt><dd><Ago ms=t.create_time/></dd>
-        </dl>
-        <h2>"Partitions"</h2>
-        <Table caption="Partitions" columns=columns(&["Partition", "State", "Offset", "Discarded", "Last dump"])>
-                    {t.partitions.into_iter().map(|p| view! {
-                        <tr>
-                            <td>{p.partition_id}</td>
-                            <td>{p.state}</td>
-                            <td>{p.last_transfer_offset}</td>
-                            <td>{p.discard}</td>
-                            <td><Ago ms=p.last_transfer_timestamp/></td>
-                        </tr>
-                    }).collect_view()}
-        </Table>
+        <ServerPart
+            part=Part::TaskProgress { stream: t.stream_name.clone(), task: t.task_name.clone() }
+            version=version/>
         <section aria-labelledby="export-heading">
             <h2 id="export-heading">"Export"</h2>
             {snippets}

@@ -3,9 +3,14 @@
 use crate::domain::audit::AuditQuery;
 use crate::domain::dis::{
     DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
-    PutRecordsResponse, StreamInfo, TaskAction, TaskDetails,
+    PutRecordsResponse, StreamInfo, StreamPartition, TaskAction, TaskDetails, TaskPartition,
+    TaskState, TaskSummary,
 };
-use crate::domain::{AuditEntry, DumpTask, Me, OperatorInfo, Role, StreamName, TaskName};
+use crate::domain::metrics::{DataPoint, Metrics, MetricsResponse};
+use crate::domain::task::ObsDestinationDescriptor;
+use crate::domain::{
+    AuditEntry, DumpTask, Me, OperatorInfo, PartitionId, Role, StreamName, TaskName,
+};
 use crate::ports::{
     Accounts, CreateOutcome, DisPort, LiveOperator, LoginOutcome, OperatorChange, StoreError,
     UpstreamError, UpstreamKind,
@@ -23,15 +28,26 @@ fn rejected(code: &str) -> UpstreamError {
     }
 }
 
-/// Streams in name order, as DIS pages them; it counts the pages read. Task operations answer
-/// as DIS does for a stream without tasks.
+/// Streams in name order, as DIS pages them, each with the same number of tasks (none unless
+/// asked). It counts its calls and the most it had in flight at once (every call yields once,
+/// so concurrent callers overlap as they would over a network).
 #[derive(Default)]
 pub struct FakeDis {
     streams: Vec<String>,
     pages: AtomicUsize,
     /// Answer the first page whatever is asked, as a broken DIS might.
     repeat: bool,
+    tasks_per_stream: usize,
+    /// `(stream, task)` pairs whose last dump was long ago with records waiting.
+    late: Mutex<Vec<(String, String)>>,
+    failing_describes: bool,
+    calls: AtomicUsize,
+    in_flight: AtomicUsize,
+    most_in_flight: AtomicUsize,
 }
+
+/// The partition every fake stream has: 100 records.
+const FAKE_RANGE: &str = "[0 : 100]";
 
 impl FakeDis {
     pub fn with_streams(names: impl IntoIterator<Item = String>) -> FakeDis {
@@ -50,8 +66,49 @@ impl FakeDis {
         }
     }
 
+    /// Every stream has tasks `t0`, `t1`…, running and caught up.
+    pub fn with_tasks(self, per_stream: usize) -> FakeDis {
+        FakeDis {
+            tasks_per_stream: per_stream,
+            ..self
+        }
+    }
+
+    /// Describing any stream fails with DIS.5000.
+    pub fn failing_describes(self) -> FakeDis {
+        FakeDis {
+            failing_describes: true,
+            ..self
+        }
+    }
+
+    /// The task stopped dumping an hour ago, 40 records short of the end.
+    pub fn make_late(&self, stream: &str, task: &str) {
+        self.late
+            .lock()
+            .unwrap()
+            .push((stream.to_owned(), task.to_owned()));
+    }
+
     pub fn pages_read(&self) -> usize {
         self.pages.load(Ordering::Relaxed)
+    }
+
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::Relaxed)
+    }
+
+    pub fn most_in_flight(&self) -> usize {
+        self.most_in_flight.load(Ordering::Relaxed)
+    }
+
+    /// Counts a call and lets others run before it answers.
+    async fn call(&self) {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        self.most_in_flight.fetch_max(now, Ordering::Relaxed);
+        tokio::task::yield_now().await;
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 
     /// What DIS answers for a task of a stream that has none.
@@ -67,6 +124,10 @@ impl FakeDis {
             Err(rejected("DIS.4301"))
         }
     }
+
+    fn task_names(&self) -> impl Iterator<Item = String> {
+        (0..self.tasks_per_stream).map(|i| format!("t{i}"))
+    }
 }
 
 #[async_trait::async_trait]
@@ -76,6 +137,7 @@ impl DisPort for FakeDis {
         limit: u32,
         after: Option<&StreamName>,
     ) -> Result<ListStreamsResponse, UpstreamError> {
+        self.call().await;
         self.pages.fetch_add(1, Ordering::Relaxed);
         let after = if self.repeat { None } else { after };
         let rest: Vec<&String> = self
@@ -103,10 +165,20 @@ impl DisPort for FakeDis {
         &self,
         stream: &StreamName,
     ) -> Result<DescribeStreamResponse, UpstreamError> {
+        self.call().await;
         self.exists(stream)?;
+        if self.failing_describes {
+            return Err(rejected("DIS.5000"));
+        }
         Ok(DescribeStreamResponse {
             stream_name: stream.to_string(),
             data_type: "JSON".into(),
+            partitions: vec![StreamPartition {
+                partition_id: "shardId-0000000000".into(),
+                status: "ACTIVE".into(),
+                sequence_number_range: FAKE_RANGE.into(),
+                ..StreamPartition::default()
+            }],
             ..DescribeStreamResponse::default()
         })
     }
@@ -115,19 +187,63 @@ impl DisPort for FakeDis {
         &self,
         stream: &StreamName,
     ) -> Result<ListTasksResponse, UpstreamError> {
+        self.call().await;
         self.exists(stream)?;
+        let tasks: Vec<TaskSummary> = self
+            .task_names()
+            .map(|task_name| TaskSummary {
+                task_id: format!("{stream}-{task_name}"),
+                task_name,
+                state: TaskState::Running,
+                ..TaskSummary::default()
+            })
+            .collect();
         Ok(ListTasksResponse {
+            total_number: tasks.len() as u64,
             quota: 5,
-            ..ListTasksResponse::default()
+            tasks,
         })
     }
 
     async fn show_dump_task(
         &self,
         stream: &StreamName,
-        _task: &TaskName,
+        task: &TaskName,
     ) -> Result<TaskDetails, UpstreamError> {
-        self.no_task(stream)
+        self.call().await;
+        if !self.task_names().any(|t| t == task.as_str()) {
+            return self.no_task(stream);
+        }
+        let now = crate::clock::now_ms();
+        let late = self
+            .late
+            .lock()
+            .unwrap()
+            .contains(&(stream.to_string(), task.to_string()));
+        let (offset, last) = if late {
+            (60, now - 3_600_000)
+        } else {
+            (100, now)
+        };
+        Ok(TaskDetails {
+            task_id: format!("{stream}-{task}"),
+            task_name: task.to_string(),
+            stream_name: stream.to_string(),
+            state: TaskState::Running,
+            last_transfer_timestamp: last,
+            obs_destination_description: Some(ObsDestinationDescriptor {
+                obs_bucket_path: Some("bucket".into()),
+                deliver_time_interval: Some(60),
+                ..ObsDestinationDescriptor::default()
+            }),
+            partitions: vec![TaskPartition {
+                partition_id: "shardId-0000000000".into(),
+                last_transfer_offset: offset,
+                last_transfer_timestamp: last,
+                ..TaskPartition::default()
+            }],
+            ..TaskDetails::default()
+        })
     }
 
     async fn add_dump_task(
@@ -135,6 +251,7 @@ impl DisPort for FakeDis {
         stream: &StreamName,
         _task: &DumpTask,
     ) -> Result<CreateOutcome, UpstreamError> {
+        self.call().await;
         self.exists(stream)?;
         Ok(CreateOutcome::Created)
     }
@@ -145,6 +262,7 @@ impl DisPort for FakeDis {
         _action: TaskAction,
         _ids: &[String],
     ) -> Result<(), UpstreamError> {
+        self.call().await;
         self.no_task(stream)
     }
 
@@ -153,6 +271,7 @@ impl DisPort for FakeDis {
         stream: &StreamName,
         _task: &TaskName,
     ) -> Result<(), UpstreamError> {
+        self.call().await;
         self.no_task(stream)
     }
 
@@ -160,8 +279,34 @@ impl DisPort for FakeDis {
         &self,
         request: &PutRecordsRequest,
     ) -> Result<PutRecordsResponse, UpstreamError> {
+        self.call().await;
         self.exists(&StreamName::parse(&request.stream_name).map_err(|_| rejected("DIS.4301"))?)?;
         Ok(PutRecordsResponse::default())
+    }
+
+    /// Seven records in the period's first minute, for every label asked.
+    async fn metrics(
+        &self,
+        stream: &StreamName,
+        _partition: Option<&PartitionId>,
+        labels: &[&str],
+        period: (i64, i64),
+    ) -> Result<MetricsResponse, UpstreamError> {
+        self.call().await;
+        self.exists(stream)?;
+        Ok(MetricsResponse {
+            metrics: None,
+            metrics_list: labels
+                .iter()
+                .map(|label| Metrics {
+                    label: (*label).to_owned(),
+                    data_points: vec![DataPoint {
+                        timestamp: period.0 * 1000,
+                        value: 7.0,
+                    }],
+                })
+                .collect(),
+        })
     }
 }
 

@@ -5,9 +5,11 @@
 //! only.
 
 pub mod operators;
+pub mod overview;
 pub mod session;
 pub mod streams;
 pub mod tasks;
+pub mod traffic;
 
 #[cfg(test)]
 pub mod fakes;

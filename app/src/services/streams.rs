@@ -2,6 +2,8 @@
 
 use crate::api::envelope::upstream_error;
 use crate::domain::dis::{DescribeStreamResponse, PutRecord, PutRecordsRequest, MAX_STREAM_FILTER};
+use crate::domain::dis::{TaskDetails, TaskSummary};
+use crate::domain::health::{task_health, thousands};
 use crate::domain::views::{StreamPage, StreamView, TaskRow, MAX_TEST_RECORDS};
 use crate::domain::{DataType, StreamName, TaskName};
 use crate::error::AppError;
@@ -121,45 +123,84 @@ pub async fn view(dis: Arc<dyn DisPort>, stream: &str) -> Result<StreamView, App
             .await
             .map_err(upstream_error)?;
     let quota = tasks.quota;
-    // At most five tasks a stream: their details are read side by side.
-    let details = futures_util::future::join_all(tasks.tasks.iter().map(|t| {
-        let dis = dis.clone();
-        let stream = stream.clone();
-        let name = TaskName::parse(&t.task_name);
-        async move {
-            let name = name.ok()?;
-            match dis.show_dump_task(&stream, &name).await {
-                Ok(d) => d.obs_destination_description,
-                Err(e) => {
-                    // The row still shows what the list said; the log keeps why.
-                    tracing::warn!(task = %name, detail = %e.detail, "task details unreadable");
-                    None
-                }
-            }
-        }
-    }))
-    .await;
+    let now = crate::clock::now_ms();
+    let details = task_details(dis.as_ref(), &stream, &tasks.tasks).await;
+    let mut lags = Vec::new();
     let tasks = tasks
         .tasks
         .into_iter()
         .zip(details)
-        .map(|(summary, d)| TaskRow {
-            summary,
-            destination: d.as_ref().map(|d| {
-                crate::domain::preview::object_directory(
-                    d.obs_bucket_path.as_deref().unwrap_or(""),
-                    d.file_prefix.as_deref().unwrap_or(""),
-                    "",
-                )
-            }),
-            interval_seconds: d.and_then(|d| d.deliver_time_interval),
+        .map(|(summary, d)| match d {
+            Some(d) => {
+                let (task_lags, health) = task_health(&d, &described.partitions, now);
+                lags.push((summary.task_name.clone(), task_lags));
+                TaskRow {
+                    summary,
+                    destination: d.destination(),
+                    interval_seconds: d.interval_seconds(),
+                    behind: Some(format!(
+                        "{} ({})",
+                        thousands(health.behind),
+                        health.attention.as_str()
+                    )),
+                }
+            }
+            None => TaskRow {
+                summary,
+                destination: None,
+                interval_seconds: None,
+                behind: None,
+            },
         })
         .collect();
+    let partitions = crate::fragments::progress::stream_partitions(&described.partitions, &lags);
     Ok(StreamView {
         stream: described,
         tasks,
         quota,
+        partitions,
     })
+}
+
+/// The details of a stream's tasks (at most five), read side by side; `None` for a task whose
+/// details could not be read (the log keeps why).
+async fn task_details(
+    dis: &dyn DisPort,
+    stream: &StreamName,
+    tasks: &[TaskSummary],
+) -> Vec<Option<TaskDetails>> {
+    futures_util::future::join_all(tasks.iter().map(|t| async move {
+        let name = TaskName::parse(&t.task_name).ok()?;
+        dis.show_dump_task(stream, &name)
+            .await
+            .inspect_err(
+                |e| tracing::warn!(task = %name, detail = %e.detail, "task details unreadable"),
+            )
+            .ok()
+    }))
+    .await
+}
+
+/// A task's settings, health and partitions, as HTML: its details and the stream's partitions,
+/// read side by side. Dump directories are on `zone`'s clock.
+pub async fn task_progress(
+    dis: &dyn DisPort,
+    stream: &str,
+    task: &str,
+    zone: crate::domain::ZoneOffset,
+) -> Result<String, AppError> {
+    let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
+    let task = TaskName::parse(task).map_err(AppError::Rejected)?;
+    let (described, details) = futures_util::future::try_join(
+        dis.describe_stream(&stream),
+        dis.show_dump_task(&stream, &task),
+    )
+    .await
+    .map_err(upstream_error)?;
+    let (lags, health) = task_health(&details, &described.partitions, crate::clock::now_ms());
+    Ok(crate::fragments::progress::task_progress(
+        &details, &health, &lags, zone,
+    ))
 }
 
 /// The stream named `stream` (checked against the allowlist first) as DIS describes it.

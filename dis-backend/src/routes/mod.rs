@@ -1,6 +1,7 @@
 //! DIS's API, by resource. Every route sits behind fault injection and authentication; the
 //! embedded IAM sits beside them.
 
+mod metrics;
 mod records;
 mod streams;
 mod tasks;
@@ -26,6 +27,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(streams::list).post(streams::create),
         )
         .route("/v2/{project}/streams/{stream}", get(streams::describe))
+        .route(
+            "/v2/{project}/streams/{stream}/metrics",
+            get(metrics::stream),
+        )
+        .route(
+            "/v2/{project}/streams/{stream}/partitions/{partition}/metrics",
+            get(metrics::partition),
+        )
         .route(
             "/v2/{project}/streams/{stream}/transfer-tasks",
             get(tasks::list).post(tasks::create),

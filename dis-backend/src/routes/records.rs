@@ -1,10 +1,10 @@
 //! `POST /v2/{project}/records`: records into a stream's partitions, by id, by key, or round
-//! robin.
+//! robin, appended to each partition's log (nothing else is written per put).
 
 use super::Backend;
 use crate::lock;
 use crate::refusal::{json_body, Refusal};
-use crate::state::{parse_partition_id, partition_id, StoredRecord};
+use crate::state::{parse_partition_id, partition_id};
 use app::clock::now_ms;
 use app::domain::dis::{PutRecordResult, PutRecordsRequest, PutRecordsResponse};
 use axum::{body::Bytes, extract::State, Json};
@@ -33,6 +33,9 @@ pub(super) async fn put(
         .ok_or_else(Refusal::stream_not_found)?;
     let now = now_ms();
     let count = s.partitions.len();
+    // Records are appended partition by partition, one write each; numbers are given in the
+    // order of the request.
+    let mut batches: Vec<Vec<(i64, &str)>> = vec![Vec::new(); count];
     let mut results = Vec::with_capacity(request.records.len());
     let mut failed = 0;
     for record in &request.records {
@@ -65,17 +68,26 @@ pub(super) async fn put(
                 i
             }
         };
-        let seq = s.partitions[index].push(StoredRecord {
-            data: record.data.clone(),
-            arrival_ms: now,
-        });
+        let seq = s.partitions[index].log.end() + batches[index].len() as u64;
+        batches[index].push((now, record.data.as_str()));
         results.push(PutRecordResult {
             partition_id: Some(partition_id(index)),
             sequence_number: Some(seq.to_string()),
             ..Default::default()
         });
     }
-    shared.persist(&st);
+    for (partition, batch) in s.partitions.iter_mut().zip(&batches) {
+        if !batch.is_empty() {
+            partition.append(batch).map_err(|e| {
+                tracing::error!(error = %e, "the DIS backend cannot append records");
+                Refusal::new(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "DIS.5000",
+                    "System error.",
+                )
+            })?;
+        }
+    }
     Ok(Json(PutRecordsResponse {
         failed_record_count: failed,
         records: results,

@@ -4,7 +4,7 @@ use super::Backend;
 use crate::lock;
 use crate::refusal::{json_body, Refusal};
 use crate::seed::next_id;
-use crate::state::{partition_id, Stream};
+use crate::state::{log_file, partition_id, Stream};
 use app::clock::now_ms;
 use app::domain::dis::{
     CreateStreamRequest, DescribeStreamResponse, ListStreamsResponse, StreamInfo, StreamPartition,
@@ -98,18 +98,27 @@ pub(super) async fn create(State(shared): Backend, body: Bytes) -> Result<Status
         ));
     }
     let id = next_id(&mut st, "stream");
-    st.streams.insert(
-        name.to_string(),
-        Stream::new(
-            id,
-            name.as_str(),
-            now_ms(),
-            stream_type,
-            data_type,
-            retention,
-            request.partition_count as usize,
-        ),
+    let mut stream = Stream::new(
+        id,
+        name.as_str(),
+        now_ms(),
+        stream_type,
+        data_type,
+        retention,
+        request.partition_count as usize,
     );
+    for (i, p) in stream.partitions.iter_mut().enumerate() {
+        p.open_log(&log_file(&shared.config.data_dir, &stream.id, i))
+            .map_err(|e| {
+                tracing::error!(error = %e, "the DIS backend cannot create a partition log");
+                Refusal::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "DIS.5000",
+                    "System error.",
+                )
+            })?;
+    }
+    st.streams.insert(name.to_string(), stream);
     shared.persist(&st);
     Ok(StatusCode::CREATED)
 }
@@ -143,7 +152,7 @@ pub(super) async fn describe(
                 partition_id: partition_id(i),
                 status: "ACTIVE".into(),
                 hash_range: String::new(),
-                sequence_number_range: format!("[{}, {}]", p.trimmed, p.end()),
+                sequence_number_range: p.sequence_number_range(),
             })
             .collect(),
         has_more_partitions: false,

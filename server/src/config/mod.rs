@@ -65,6 +65,12 @@ pub struct Config {
     /// `CONSOLE_TRUSTED_PROXIES`: the reverse proxies (addresses or CIDR blocks) whose
     /// `X-Forwarded-For` names the client; from any other peer the header is ignored.
     pub trusted_proxies: crate::http::proxies::TrustedProxies,
+    /// `CONSOLE_OVERVIEW_REFRESH_SECONDS` (default 30): how often the overview is read from DIS
+    /// in the background.
+    pub overview_refresh: std::time::Duration,
+    /// `CONSOLE_DEMO_TRAFFIC` (`on` by default, or `off`): whether the embedded backend's demo
+    /// streams receive a few synthetic records a second.
+    pub demo_traffic: bool,
 }
 
 /// What `server dis-backend` reads: the credentials it accepts and the zone of its time
@@ -78,6 +84,8 @@ pub struct BackendSettings {
     pub project_id: String,
     /// `DIS_TIME_ZONE`, UTC+8 when unset.
     pub time_zone: ZoneOffset,
+    /// `CONSOLE_DEMO_TRAFFIC`.
+    pub demo_traffic: bool,
 }
 
 impl fmt::Debug for BackendSettings {
@@ -121,6 +129,7 @@ impl BackendSettings {
             secret_key: SecretString::from(sk),
             project_id,
             time_zone: time_zone(&get, ZoneOffset::UTC_PLUS_8)?,
+            demo_traffic: demo_traffic(&get)?,
         })
     }
 }
@@ -153,6 +162,20 @@ fn allowed_hosts(list: &str) -> Result<Vec<String>, ConfigError> {
             }
         })
         .collect()
+}
+
+/// `CONSOLE_DEMO_TRAFFIC`: `on` (the default) or `off`.
+pub(crate) fn demo_traffic(
+    get: &impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+) -> Result<bool, ConfigError> {
+    match get("CONSOLE_DEMO_TRAFFIC")?.as_deref() {
+        None | Some("on") => Ok(true),
+        Some("off") => Ok(false),
+        Some(other) => Err(error(
+            "CONSOLE_DEMO_TRAFFIC",
+            format!("expected \"on\" or \"off\", got {other:?}"),
+        )),
+    }
 }
 
 /// `DIS_TIME_ZONE`, or `default` when unset.
@@ -369,6 +392,13 @@ impl Config {
                 Some(v) => crate::http::proxies::TrustedProxies::parse(&v)
                     .map_err(|why| error("CONSOLE_TRUSTED_PROXIES", why))?,
             },
+            overview_refresh: std::time::Duration::from_secs(positive(
+                &get,
+                "CONSOLE_OVERVIEW_REFRESH_SECONDS",
+                30,
+                3600,
+            )?),
+            demo_traffic: demo_traffic(&get)?,
         })
     }
 

@@ -7,7 +7,8 @@
 use super::error::{parse_error_body, DisError};
 use super::token::TokenSource;
 use app::domain::dis::*;
-use app::domain::{DumpTask, StreamName, TaskName};
+use app::domain::metrics::MetricsResponse;
+use app::domain::{DumpTask, PartitionId, StreamName, TaskName};
 use app::ports::CreateOutcome;
 use dis_protocol::signer::{self, SigningInput};
 use reqwest::{Method, StatusCode};
@@ -421,6 +422,28 @@ impl DisClient {
         )
         .await
         .and_then(Self::no_content)
+    }
+
+    /// The monitoring figures of a stream, or of one partition, for `labels` over
+    /// `start..end` (epoch seconds). The labels are the console's own constants.
+    #[instrument(skip_all, fields(stream = %stream))]
+    pub async fn metrics(
+        &self,
+        stream: &StreamName,
+        partition: Option<&PartitionId>,
+        labels: &[&str],
+        (start, end): (i64, i64),
+    ) -> Result<MetricsResponse, DisError> {
+        let rest = match partition {
+            Some(p) => format!("streams/{stream}/partitions/{p}/metrics"),
+            None => format!("streams/{stream}/metrics"),
+        };
+        let query = [
+            ("label_list".to_string(), labels.join(",")),
+            ("start_time".to_string(), start.to_string()),
+            ("end_time".to_string(), end.to_string()),
+        ];
+        self.get(&rest, &query).await
     }
 
     #[instrument(skip_all, fields(stream = %request.stream_name, records = request.records.len()))]

@@ -5,7 +5,8 @@ use app::domain::dis::{
     DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
     PutRecordsResponse, TaskAction, TaskDetails,
 };
-use app::domain::{DumpTask, StreamName, TaskName};
+use app::domain::metrics::MetricsResponse;
+use app::domain::{DumpTask, PartitionId, StreamName, TaskName};
 use app::ports::{CreateOutcome, DisPort, UpstreamError, UpstreamKind};
 
 impl From<DisError> for UpstreamError {
@@ -91,5 +92,15 @@ impl DisPort for DisClient {
         request: &PutRecordsRequest,
     ) -> Result<PutRecordsResponse, UpstreamError> {
         Ok(DisClient::put_records(self, request).await?)
+    }
+
+    async fn metrics(
+        &self,
+        stream: &StreamName,
+        partition: Option<&PartitionId>,
+        labels: &[&str],
+        period: (i64, i64),
+    ) -> Result<MetricsResponse, UpstreamError> {
+        Ok(DisClient::metrics(self, stream, partition, labels, period).await?)
     }
 }

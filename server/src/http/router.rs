@@ -49,9 +49,11 @@ pub struct AppState {
     pub envelope: Envelope,
     pub sessions: super::sessions::SessionCache,
     pub session_idle: Duration,
+    pub overview: crate::overview::OverviewCache,
 }
 
 impl AppState {
+    /// The state, with the overview's background reads started (so it needs a runtime).
     pub fn new(config: &Config, dis: Arc<DisClient>, accounts: &Opened) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
@@ -78,6 +80,8 @@ impl AppState {
                 project_id: dis.project_id().to_string(),
             };
         }
+        let overview = crate::overview::OverviewCache::new(dis.clone(), config.overview_refresh);
+        overview.spawn_refresher();
         AppState {
             leptos_options,
             status,
@@ -102,6 +106,7 @@ impl AppState {
             },
             sessions: accounts.sessions.clone(),
             session_idle: config.session_idle,
+            overview,
         }
     }
 
@@ -110,6 +115,7 @@ impl AppState {
         provide_context(self.status.clone());
         provide_context(app::ports::Dis(self.dis.clone()));
         provide_context(app::ports::AccountsPort(self.envelope.accounts.clone()));
+        provide_context(app::ports::Overview(Arc::new(self.overview.clone())));
         provide_context(self.envelope.limits);
         // The renderer puts this response's CSP nonce on its inline scripts.
         let nonce = use_context::<http::request::Parts>()

@@ -47,6 +47,8 @@ impl TestApp {
         config.site_root = site_root.path().into();
         config.data_dir = data_dir.path().into();
         config.admin_password = Some(secrecy::SecretString::from(ADMIN_PASSWORD));
+        // Tests send the records they count; a test that wants demo traffic turns it on.
+        config.demo_traffic = false;
         adjust(&mut config);
         let accounts = server::accounts::open_all(&config.data_dir, config.admin_password.as_ref())
             .await
@@ -194,6 +196,21 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A new JSON stream of one partition in the embedded DIS.
+    pub async fn json_stream(&self, name: &str) -> app::domain::StreamName {
+        self.dis
+            .create_stream(&app::domain::dis::CreateStreamRequest {
+                stream_name: name.into(),
+                partition_count: 1,
+                stream_type: None,
+                data_type: Some("JSON".into()),
+                data_duration: None,
+            })
+            .await
+            .unwrap();
+        app::domain::StreamName::parse(name).unwrap()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

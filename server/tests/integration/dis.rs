@@ -37,6 +37,7 @@ async fn backend_in(data: TempDir, seed: bool) -> Env {
             data_dir: data.path().to_path_buf(),
             time_zone: ZoneOffset::UTC_PLUS_8,
             seed_demo: seed,
+            demo_traffic: false,
             fault_dir: None,
         },
         listener,

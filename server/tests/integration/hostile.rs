@@ -70,8 +70,23 @@ async fn hostile_names_and_oversized_values_get_a_clear_4xx_from_every_function(
                     "edit": { "Add": { "name": value, "role": "Viewer", "password": value } }
                 })
                 .to_string(),
+                // Every part that names something in DIS, and the audit filter's words.
+                ("/api/get_part", None) => {
+                    let parts = [
+                        serde_json::json!({"Traffic": {"stream": value, "partition": value, "window": value}}),
+                        serde_json::json!({"TaskProgress": {"stream": value, "task": value}}),
+                        serde_json::json!({"Streams": {"after": value, "limit": 10, "filter": value}}),
+                        serde_json::json!({"Audit": {"operator": "", "action": value, "outcome": value, "before_ms": 0}}),
+                    ];
+                    for part in parts {
+                        let body = serde_json::json!({ "part": part }).to_string();
+                        let (status, body) = app.post_as("application/json", path, body).await;
+                        assert_clear_4xx(path, &what, status, &body);
+                    }
+                    continue;
+                }
                 // No arguments to abuse: logout, whoami, console_status, list_streams,
-                // list_operators take none.
+                // list_operators, refresh_overview take none.
                 _ => continue,
             };
             let content_type = if *path == "/api/save_operator" {
@@ -85,6 +100,19 @@ async fn hostile_names_and_oversized_values_get_a_clear_4xx_from_every_function(
         }
     }
     assert!(covered >= 10 * hostile().len(), "{covered}");
+    // The overview's name filter is free text: any of it narrows the list to nothing (a body
+    // over the size limit is refused whole).
+    for value in hostile() {
+        let body = serde_json::json!({"part": {"Overview": {"state": value, "name": value}}});
+        let (status, html) = app
+            .post_as("application/json", "/api/get_part", body.to_string())
+            .await;
+        if value.len() > 64 * 1024 {
+            assert_clear_4xx("/api/get_part", "a megabyte", status, &html);
+        } else {
+            assert_eq!(status, 200, "{html:.200}");
+        }
+    }
 
     // Malformed bodies: not a form, wrong types, missing arguments.
     for (path, _) in SERVER_FN_ACCESS {

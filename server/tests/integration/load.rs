@@ -6,7 +6,6 @@
 
 use crate::common;
 
-use app::domain::dis::CreateStreamRequest;
 use common::TestApp;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -52,16 +51,7 @@ async fn two_hundred_sessions_list_show_add_and_delete_without_an_error() {
     let app = Arc::new(TestApp::spawn().await);
     // A stream each, so no session meets another's five-task quota.
     for i in 0..SESSIONS {
-        app.dis
-            .create_stream(&CreateStreamRequest {
-                stream_name: format!("load-{i:03}"),
-                partition_count: 1,
-                stream_type: None,
-                data_type: Some("JSON".into()),
-                data_duration: None,
-            })
-            .await
-            .unwrap();
+        app.json_stream(&format!("load-{i:03}")).await;
     }
     // Deleting tasks is for admins.
     let (name, password) = app.add_operator(app::domain::Role::Admin).await;

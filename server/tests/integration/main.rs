@@ -11,6 +11,7 @@ mod findings;
 mod hostile;
 mod http;
 mod load;
+mod overview;
 mod security;
 mod signing;
 mod streams_api;

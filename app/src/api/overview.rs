@@ -1,0 +1,109 @@
+//! The overview's Refresh, and the parts of pages the server renders to HTML.
+
+pub use crate::domain::views::Part;
+use crate::error::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::{envelope, serve::serve},
+    crate::domain::overview::StateFilter,
+    crate::domain::{AuditFilter, Role, ZoneOffset},
+    crate::fragments,
+    crate::services::{operators, streams, traffic},
+};
+
+/// The zone of the region's time directories (`DIS_TIME_ZONE`).
+#[cfg(feature = "ssr")]
+fn zone() -> Result<ZoneOffset, AppError> {
+    let status = envelope::provided::<super::status::ConsoleStatus>("ConsoleStatus")?;
+    Ok(ZoneOffset::from_minutes(status.time_zone_minutes).unwrap_or(ZoneOffset::UTC))
+}
+
+/// How many audit lines "Recent changes" shows admins.
+#[cfg(feature = "ssr")]
+const RECENT_CHANGES: usize = 10;
+
+/// A new read of DIS for the overview, shared with every operator who asks while it runs.
+/// Answers with the number of the read.
+#[server(endpoint = "refresh_overview")]
+pub async fn refresh_overview() -> Result<u64, AppError> {
+    serve::<RefreshOverview>()
+        .run(|| async { Ok(envelope::overview()?.refresh().await.read) })
+        .await
+}
+
+/// A part of a page, as HTML the server rendered. Its row in the access table is the least any
+/// part needs; each part's own role ([`Part::role`]) is checked here too.
+#[server(endpoint = "get_part", input = server_fn::codec::Json)]
+pub async fn get_part(part: Part) -> Result<String, AppError> {
+    serve::<GetPart>()
+        .run(|| async move {
+            let me = envelope::guard(part.role()).await?;
+            let now = crate::clock::now_ms();
+            match part {
+                Part::Overview { state, name } => {
+                    let name: String = name.chars().take(64).collect();
+                    let recent = if me.role >= Role::Admin {
+                        let accounts = envelope::accounts()?;
+                        let mut lines =
+                            operators::audit(accounts.as_ref(), &AuditFilter::default()).await?;
+                        lines.truncate(RECENT_CHANGES);
+                        Some(lines)
+                    } else {
+                        None
+                    };
+                    let snapshot = envelope::overview()?.current();
+                    Ok(fragments::overview::overview(
+                        &snapshot,
+                        StateFilter::parse(&state),
+                        &name,
+                        recent,
+                        now,
+                    ))
+                }
+                Part::Traffic {
+                    stream,
+                    partition,
+                    window,
+                } => {
+                    let zone = zone()?;
+                    let dis = envelope::dis()?;
+                    let t = traffic::traffic(
+                        dis.as_ref(),
+                        &stream,
+                        partition.as_deref(),
+                        &window,
+                        zone,
+                        now,
+                    )
+                    .await?;
+                    Ok(fragments::traffic::traffic(&t))
+                }
+                Part::TaskProgress { stream, task } => {
+                    let dis = envelope::dis()?;
+                    streams::task_progress(dis.as_ref(), &stream, &task, zone()?).await
+                }
+                Part::Streams {
+                    after,
+                    limit,
+                    filter,
+                } => {
+                    let dis = envelope::dis()?;
+                    let after = (!after.is_empty()).then_some(after.clone());
+                    let page = streams::page(dis.as_ref(), after.clone(), limit, &filter).await?;
+                    Ok(fragments::streams::streams(
+                        page,
+                        &after.unwrap_or_default(),
+                        limit,
+                        &filter,
+                    ))
+                }
+                Part::Audit(filter) => {
+                    let accounts = envelope::accounts()?;
+                    let lines = operators::audit(accounts.as_ref(), &filter).await?;
+                    Ok(fragments::audit::audit(&filter, lines))
+                }
+            }
+        })
+        .await
+}

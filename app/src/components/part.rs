@@ -1,0 +1,34 @@
+//! A part of a page the server renders (`api::overview::get_part`), inserted as it comes: one
+//! component, one resource, for every such part, so the WASM carries their code once.
+
+use crate::api::overview::{get_part, Part};
+use leptos::prelude::*;
+
+/// `part`, read again whenever it or `version` changes. A failure is said in plain words, with
+/// a button to try again.
+#[component]
+pub fn ServerPart(
+    #[prop(into)] part: Signal<Part>,
+    #[prop(optional, into)] version: Option<Signal<u64>>,
+) -> impl IntoView {
+    let retries = RwSignal::new(0u32);
+    let html = Resource::new(
+        move || (part.get(), version.map(|v| v.get()), retries.get()),
+        |(part, ..)| get_part(part),
+    );
+    view! {
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match html.await {
+                    Ok(html) => view! { <div class="server-part" inner_html=html></div> }.into_any(),
+                    Err(e) => view! {
+                        <div role="alert" class="error banner">
+                            <p>{e.to_string()}</p>
+                            <button type="button" on:click=move |_| retries.update(|r| *r += 1)>"Try again"</button>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,65 @@
+//! What the benchmark programs share: the embedded backend alone with a signed client, and a
+//! logged-in session on a console.
+
+#![allow(dead_code)]
+
+use app::domain::ZoneOffset;
+use dis_backend::{BackendConfig, BackendHandle};
+use secrecy::SecretString;
+use server::dis::{Auth, ClientConfig, DisClient, Limits};
+
+const AK: &str = "BENCHACCESSKEY000001";
+const SK: &str = "bench-secret-key";
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+/// The embedded backend on a loopback port, with data in `data`, no demo streams and no demo
+/// traffic, and the signed client the console would use against it.
+pub async fn backend(data: std::path::PathBuf) -> (BackendHandle, DisClient) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let backend = dis_backend::start(
+        BackendConfig {
+            access_key: AK.into(),
+            secret_key: SecretString::from(SK),
+            project_id: PROJECT.into(),
+            tokens: Vec::new(),
+            iam_users: Vec::new(),
+            data_dir: data,
+            time_zone: ZoneOffset::UTC_PLUS_8,
+            seed_demo: false,
+            demo_traffic: false,
+            fault_dir: None,
+        },
+        listener,
+    )
+    .await
+    .expect("backend");
+    let client = DisClient::new(ClientConfig {
+        endpoint: backend.endpoint(),
+        project_id: PROJECT.into(),
+        auth: Auth::AkSk {
+            ak: SecretString::from(AK),
+            sk: SecretString::from(SK),
+        },
+        limits: Limits::default(),
+    })
+    .expect("client");
+    (backend, client)
+}
+
+/// A client logged in to the console at `base` as admin.
+pub async fn logged_in(base: &str, password: &str) -> reqwest::Client {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let login = http
+        .post(format!("{base}/api/login"))
+        .form(&[("name", "admin"), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success(), "login refused");
+    http
+}
