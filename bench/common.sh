@@ -26,7 +26,7 @@ start_console() {
   port=$(free_port)
   BASE="http://127.0.0.1:$port"
   LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site CONSOLE_DATA_DIR="$DATA" \
-    CONSOLE_ADMIN_PASSWORD="$ADMIN_PASSWORD" RUST_LOG=warn DIS_ENDPOINT= \
+    CONSOLE_ADMIN_PASSWORD="$ADMIN_PASSWORD" RUST_LOG=warn DIS_ENDPOINT= CONSOLE_DEMO_TRAFFIC=off \
     target/release/server >"$DATA/server.log" 2>&1 &
   SERVER_PID=$!
   trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$DATA"' EXIT

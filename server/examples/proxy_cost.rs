@@ -31,6 +31,7 @@ async fn main() {
     config.site_addr = "127.0.0.1:0".parse().expect("address");
     config.data_dir = data.clone();
     config.admin_password = Some(secrecy::SecretString::from(PASSWORD));
+    config.demo_traffic = false;
     let opened = accounts::open_all(&config.data_dir, config.admin_password.as_ref())
         .await
         .expect("database");
