@@ -5,7 +5,7 @@
 
 #![cfg(feature = "ssr")]
 
-use super::{admin, overview, session, status, streams, tasks};
+use super::{admin, parts, session, status, streams, tasks};
 use crate::domain::Role;
 use leptos::server_fn::ServerFn;
 
@@ -36,8 +36,8 @@ access_table! {
     streams::ListStreamPage => Some(Role::Viewer),
     streams::GetStream => Some(Role::Viewer),
     streams::GetDumpTask => Some(Role::Viewer),
-    overview::GetPart => Some(Role::Viewer),
-    overview::RefreshOverview => Some(Role::Viewer),
+    parts::GetPart => Some(Role::Viewer),
+    parts::RefreshOverview => Some(Role::Viewer),
     streams::SendTestRecords => Some(Role::Operator),
     tasks::CreateDumpTask => Some(Role::Operator),
     tasks::SetTaskState => Some(Role::Operator),

@@ -6,7 +6,7 @@ pub mod access;
 pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod envelope;
-pub mod overview;
+pub mod parts;
 #[cfg(feature = "ssr")]
 pub mod serve;
 pub mod session;

@@ -1,7 +1,7 @@
-//! A part of a page the server renders (`api::overview::get_part`), inserted as it comes: one
+//! A part of a page the server renders (`api::parts::get_part`), inserted as it comes: one
 //! component, one resource, for every such part, so the WASM carries their code once.
 
-use crate::api::overview::{get_part, Part};
+use crate::api::parts::{get_part, Part};
 use leptos::prelude::*;
 
 /// `part`, read again whenever it or `version` changes. A failure is said in plain words, with

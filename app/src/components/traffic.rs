@@ -1,7 +1,7 @@
 //! A stream's or a partition's traffic: charts and a table the server rendered
 //! (`fragments::traffic`), for a window the operator picks, charts or table at a press.
 
-use crate::api::overview::Part;
+use crate::api::parts::Part;
 use crate::components::part::ServerPart;
 use crate::domain::metrics::Window;
 use leptos::prelude::*;

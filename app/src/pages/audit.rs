@@ -1,6 +1,6 @@
 //! `/audit`: every login, change and test send, newest first, for admins.
 
-use crate::api::overview::Part;
+use crate::api::parts::Part;
 use crate::components::part::ServerPart;
 use crate::domain::audit::{AuditAction, AuditFilter, AuditOutcome};
 use leptos::prelude::*;

@@ -2,7 +2,7 @@
 //! shares with every operator (`fragments::overview`); this page holds the filter, Refresh and
 //! what the console is connected to.
 
-use crate::api::overview::{refresh_overview, Part};
+use crate::api::parts::{refresh_overview, Part};
 use crate::api::status::{get_console_status, ConsoleStatus, DisTargetSummary};
 use crate::components::action::Pending;
 use crate::components::notes::{ErrorNote, Problem};

@@ -1,6 +1,6 @@
 //! `/streams`: the streams DIS reports, one page at a time, filtered by name.
 
-use crate::api::overview::Part;
+use crate::api::parts::Part;
 use crate::api::streams::STREAM_PAGE_SIZES;
 use crate::components::part::ServerPart;
 use crate::components::session::{allows, my_role};

@@ -1,7 +1,7 @@
 //! `/streams/:stream/tasks/:task`: one dump task, where it writes, its partitions, its export,
 //! and start, pause, clone and delete.
 
-use crate::api::overview::Part;
+use crate::api::parts::Part;
 use crate::api::status::{get_console_status, ConsoleStatus};
 use crate::api::streams::get_dump_task;
 use crate::api::tasks::{delete_dump_task, set_task_state};

@@ -62,11 +62,23 @@ pub async fn traffic(
         })
         .collect();
     let (start, end) = window.period(now_ms);
-    let answer = dis
-        .metrics(&name, partition.as_ref(), &labels, (start, end))
-        .await
-        .map_err(upstream_error)?;
-    let series = answer.series();
+    // A stream's labels go in one call. The official SDKs model a partition's answer with a
+    // single series (`metrics`, no `metrics_list`), so a partition is asked label by label.
+    let series = match &partition {
+        None => dis
+            .metrics(&name, None, &labels, (start, end))
+            .await
+            .map_err(upstream_error)?
+            .series(),
+        Some(p) => {
+            let answers = futures_util::future::try_join_all(labels.iter().map(|label| {
+                dis.metrics(&name, Some(p), std::slice::from_ref(label), (start, end))
+            }))
+            .await
+            .map_err(upstream_error)?;
+            answers.into_iter().flat_map(|a| a.series()).collect()
+        }
+    };
     let values: Vec<(Measure, Vec<f64>)> = measures
         .iter()
         .map(|m| {
@@ -159,6 +171,7 @@ mod tests {
         assert!(v
             .table
             .contains("<caption>Traffic of stream s, last 1 h</caption>"));
+        let before = dis.calls();
         let p = traffic(
             &dis,
             "s",
@@ -170,6 +183,11 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(p.charts.len(), 2);
+        assert_eq!(
+            dis.calls() - before,
+            4,
+            "a partition is asked label by label"
+        );
         assert_eq!(p.partition.as_deref(), Some("shardId-0000000000"));
     }
 

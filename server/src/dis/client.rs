@@ -425,7 +425,8 @@ impl DisClient {
     }
 
     /// The monitoring figures of a stream, or of one partition, for `labels` over
-    /// `start..end` (epoch seconds). The labels are the console's own constants.
+    /// `start..end` (epoch seconds). The labels are the console's own constants. One label
+    /// goes as `label` (DIS answers `metrics`), several as `label_list` (`metrics_list`).
     #[instrument(skip_all, fields(stream = %stream))]
     pub async fn metrics(
         &self,
@@ -438,8 +439,13 @@ impl DisClient {
             Some(p) => format!("streams/{stream}/partitions/{p}/metrics"),
             None => format!("streams/{stream}/metrics"),
         };
+        let key = if labels.len() == 1 {
+            "label"
+        } else {
+            "label_list"
+        };
         let query = [
-            ("label_list".to_string(), labels.join(",")),
+            (key.to_string(), labels.join(",")),
             ("start_time".to_string(), start.to_string()),
             ("end_time".to_string(), end.to_string()),
         ];
