@@ -78,6 +78,15 @@ pub trait DisPort: Send + Sync {
     ) -> Result<CreateOutcome, UpstreamError>;
 
     /// Starts or pauses tasks, by id.
+    /// Replaces a task's settings with `task`'s, whole (DIS takes no single-field update). An
+    /// update whose answer was lost is compared with what DIS then reports before it is
+    /// reported.
+    async fn update_dump_task(
+        &self,
+        stream: &StreamName,
+        task: &DumpTask,
+    ) -> Result<UpdateOutcome, UpstreamError>;
+
     async fn task_action(
         &self,
         stream: &StreamName,
@@ -130,6 +139,15 @@ pub trait OverviewSource: Send + Sync {
 /// The overview as context.
 #[derive(Clone)]
 pub struct Overview(pub Arc<dyn OverviewSource>);
+
+/// How an update ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateOutcome {
+    /// DIS answered with success.
+    Updated,
+    /// The update timed out and DIS then reported the new settings: it was applied.
+    ConfirmedAfterTimeout,
+}
 
 /// The port as context: `use_context::<Dis>()`.
 #[derive(Clone)]

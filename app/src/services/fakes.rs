@@ -13,7 +13,7 @@ use crate::domain::{
 };
 use crate::ports::{
     Accounts, CreateOutcome, DisPort, LiveOperator, LoginOutcome, OperatorChange, StoreError,
-    UpstreamError, UpstreamKind,
+    UpdateOutcome, UpstreamError, UpstreamKind,
 };
 use secrecy::ExposeSecret;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -254,6 +254,19 @@ impl DisPort for FakeDis {
         self.call().await;
         self.exists(stream)?;
         Ok(CreateOutcome::Created)
+    }
+
+    async fn update_dump_task(
+        &self,
+        stream: &StreamName,
+        task: &DumpTask,
+    ) -> Result<UpdateOutcome, UpstreamError> {
+        self.call().await;
+        if self.task_names().any(|t| t == task.task_name.as_str()) {
+            Ok(UpdateOutcome::Updated)
+        } else {
+            self.no_task(stream)
+        }
     }
 
     async fn task_action(

@@ -37,7 +37,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route(
             "/v2/{project}/streams/{stream}/transfer-tasks",
-            get(tasks::list).post(tasks::create),
+            get(tasks::list).post(tasks::create).put(tasks::update),
         )
         .route(
             "/v2/{project}/streams/{stream}/transfer-tasks/{task}",

@@ -1,4 +1,5 @@
-//! `/v2/{project}/streams/{stream}/transfer-tasks`: add, list, show, delete, start and pause.
+//! `/v2/{project}/streams/{stream}/transfer-tasks`: add, update, list, show, delete, start and
+//! pause.
 
 use super::Backend;
 use crate::lock;
@@ -10,7 +11,7 @@ use app::domain::dis::{
     ListTasksResponse, TaskAction, TaskActionRequest, TaskDetails, TaskPartition, TaskState,
 };
 use app::domain::task::{CreateTransferTaskRequest, MAX_TASKS_PER_STREAM};
-use app::domain::DumpTask;
+use app::domain::{DataType, DumpTask};
 use axum::{
     body::Bytes,
     extract::{Path, State},
@@ -18,12 +19,10 @@ use axum::{
     Json,
 };
 
-pub(super) async fn create(
-    State(shared): Backend,
-    Path((_, stream)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<StatusCode, Refusal> {
-    let request: CreateTransferTaskRequest = json_body(&body)?;
+/// The task a create or update body describes, checked with DIS's rules for the stream's data
+/// type.
+fn described_task(body: &[u8], data_type: DataType) -> Result<DumpTask, Refusal> {
+    let request: CreateTransferTaskRequest = json_body(body)?;
     match request.destination_type.as_deref() {
         Some("OBS") => {}
         Some(other) => {
@@ -36,13 +35,21 @@ pub(super) async fn create(
     let descriptor = request
         .obs_destination_descriptor
         .ok_or_else(|| Refusal::invalid("obs_destination_descriptor is required"))?;
+    DumpTask::from_descriptor(&descriptor, data_type)
+        .map_err(|errors| Refusal::invalid(errors.to_string()))
+}
+
+pub(super) async fn create(
+    State(shared): Backend,
+    Path((_, stream)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<StatusCode, Refusal> {
     let mut st = lock(&shared.state);
     let s = st
         .streams
         .get(&stream)
         .ok_or_else(Refusal::stream_not_found)?;
-    let task = DumpTask::from_descriptor(&descriptor, s.data_type)
-        .map_err(|errors| Refusal::invalid(errors.to_string()))?;
+    let task = described_task(&body, s.data_type)?;
     if s.tasks.iter().any(|t| t.name == task.task_name.as_str()) {
         return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
@@ -66,6 +73,32 @@ pub(super) async fn create(
     s.tasks.push(new);
     shared.persist(&st);
     Ok(StatusCode::CREATED)
+}
+
+/// `PUT …/transfer-tasks`: the task the descriptor's `task_name` names takes the new settings,
+/// whole. Its id, state, offsets and creation time stay, and so does its start position
+/// (`consumer_strategy` is fixed at creation). New directories apply from the next dump.
+pub(super) async fn update(
+    State(shared): Backend,
+    Path((_, stream)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<StatusCode, Refusal> {
+    let mut st = lock(&shared.state);
+    let s = st
+        .streams
+        .get_mut(&stream)
+        .ok_or_else(Refusal::stream_not_found)?;
+    let task = described_task(&body, s.data_type)?;
+    let t = s
+        .tasks
+        .iter_mut()
+        .find(|t| t.name == task.task_name.as_str())
+        .ok_or_else(Refusal::task_not_found)?;
+    let mut descriptor = task.descriptor();
+    descriptor.consumer_strategy = t.descriptor.consumer_strategy.clone();
+    t.descriptor = descriptor;
+    shared.persist(&st);
+    Ok(StatusCode::OK)
 }
 
 pub(super) async fn list(

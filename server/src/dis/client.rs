@@ -8,8 +8,9 @@ use super::error::{parse_error_body, DisError};
 use super::token::TokenSource;
 use app::domain::dis::*;
 use app::domain::metrics::MetricsResponse;
-use app::domain::{DumpTask, PartitionId, StreamName, TaskName};
-use app::ports::CreateOutcome;
+use app::domain::task::ObsDestinationDescriptor;
+use app::domain::{DataType, DumpTask, PartitionId, StreamName, TaskName};
+use app::ports::{CreateOutcome, UpdateOutcome};
 use dis_protocol::signer::{self, SigningInput};
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
@@ -354,6 +355,55 @@ impl DisClient {
                 tracing::warn!("create answer lost; asking DIS whether the task exists");
                 match self.show_dump_task(stream, &task.task_name).await {
                     Ok(_) => Ok(CreateOutcome::ConfirmedAfterTimeout),
+                    Err(DisError::Api { code, .. }) if code == "DIS.4354" => Err(failed),
+                    Err(_) => Err(DisError::OutcomeUnknown),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Replaces a task's settings, sending exactly [`DumpTask::request_body`] with `PUT`. The
+    /// whole body makes the call idempotent, but it is not retried blindly either: after a
+    /// timeout the client reads the task back and compares it with what was sent. DIS keeps
+    /// the start position of the task's creation, so that is left out of the comparison.
+    #[instrument(skip_all, fields(stream = %stream, task = %task.task_name))]
+    pub async fn update_dump_task(
+        &self,
+        stream: &StreamName,
+        task: &DumpTask,
+    ) -> Result<UpdateOutcome, DisError> {
+        let body = task.request_body();
+        let path = self.path(&format!("streams/{stream}/transfer-tasks"));
+        let sent = self
+            .send(Method::PUT, &path, &[], body.as_bytes(), false)
+            .await
+            .and_then(Self::no_content);
+        match sent {
+            Ok(()) => Ok(UpdateOutcome::Updated),
+            Err(
+                failed @ (DisError::Timeout(_) | DisError::Transport | DisError::Malformed { .. }),
+            ) => {
+                tracing::warn!("update answer lost; reading the task back");
+                let shown = self.show_dump_task(stream, &task.task_name).await;
+                let settings = |d: Option<ObsDestinationDescriptor>| {
+                    d.map(|d| ObsDestinationDescriptor {
+                        consumer_strategy: None,
+                        ..d
+                    })
+                };
+                match shown {
+                    Ok(shown) => {
+                        let now = shown
+                            .obs_destination_description
+                            .and_then(|d| DumpTask::from_descriptor(&d, DataType::Json).ok())
+                            .map(|t| t.descriptor());
+                        if settings(now) == settings(Some(task.descriptor())) {
+                            Ok(UpdateOutcome::ConfirmedAfterTimeout)
+                        } else {
+                            Err(failed)
+                        }
+                    }
                     Err(DisError::Api { code, .. }) if code == "DIS.4354" => Err(failed),
                     Err(_) => Err(DisError::OutcomeUnknown),
                 }

@@ -7,7 +7,7 @@ use app::domain::dis::{
 };
 use app::domain::metrics::MetricsResponse;
 use app::domain::{DumpTask, PartitionId, StreamName, TaskName};
-use app::ports::{CreateOutcome, DisPort, UpstreamError, UpstreamKind};
+use app::ports::{CreateOutcome, DisPort, UpdateOutcome, UpstreamError, UpstreamKind};
 
 impl From<DisError> for UpstreamError {
     fn from(e: DisError) -> Self {
@@ -68,6 +68,14 @@ impl DisPort for DisClient {
         task: &DumpTask,
     ) -> Result<CreateOutcome, UpstreamError> {
         Ok(DisClient::add_dump_task(self, stream, task).await?)
+    }
+
+    async fn update_dump_task(
+        &self,
+        stream: &StreamName,
+        task: &DumpTask,
+    ) -> Result<UpdateOutcome, UpstreamError> {
+        Ok(DisClient::update_dump_task(self, stream, task).await?)
     }
 
     async fn task_action(

@@ -3,7 +3,7 @@
 
 use app::domain::dis::*;
 use app::domain::{DataType, DumpTask, StreamName, TaskDraft, TaskName, ZoneOffset};
-use app::ports::CreateOutcome;
+use app::ports::{CreateOutcome, UpdateOutcome};
 use base64::Engine;
 use dis_backend::{faults::Fault, BackendConfig, BackendHandle, IamUser};
 use secrecy::SecretString;
@@ -505,6 +505,137 @@ async fn a_timed_out_create_is_checked_before_reporting() {
     let outcome = dis.add_dump_task(&s, &task("slow", |_| {})).await.unwrap();
     assert_eq!(outcome, CreateOutcome::ConfirmedAfterTimeout);
     assert_eq!(dis.list_dump_tasks(&s).await.unwrap().total_number, 1);
+}
+
+/// An update replaces the settings and keeps the task's id, state, offsets and start position;
+/// the next dump writes under the new prefix.
+#[tokio::test]
+async fn an_update_keeps_the_tasks_position_in_the_stream() {
+    let env = backend().await;
+    let dis = signed(&env);
+    let s = stream("demo-orders");
+    dis.add_dump_task(&s, &task("moving", |_| {}))
+        .await
+        .unwrap();
+    let put = |n: usize| PutRecordsRequest {
+        stream_name: s.to_string(),
+        stream_id: None,
+        records: (0..n)
+            .map(|i| PutRecord {
+                data: b64(&format!(r#"{{"n":{i}}}"#)),
+                partition_key: None,
+                partition_id: None,
+                explicit_hash_key: None,
+                timestamp: None,
+            })
+            .collect(),
+    };
+    dis.put_records(&put(3)).await.unwrap();
+    let now = app::clock::now_ms();
+    env.backend.dump_at(now + 31_000).unwrap();
+    let name = TaskName::parse("moving").unwrap();
+    let before = dis.show_dump_task(&s, &name).await.unwrap();
+    assert_eq!(before.partitions[0].last_transfer_offset, 3);
+
+    // Latest sent, but the start position is the creation's (Trim horizon).
+    let changed = task("moving", |d| {
+        d.file_prefix = "moved".into();
+        d.deliver_time_interval = "60".into();
+        d.consumer_strategy = "LATEST".into();
+    });
+    assert_eq!(
+        dis.update_dump_task(&s, &changed).await.unwrap(),
+        UpdateOutcome::Updated
+    );
+    let after = dis.show_dump_task(&s, &name).await.unwrap();
+    assert_eq!(after.task_id, before.task_id);
+    assert_eq!(after.state, before.state);
+    assert_eq!(after.partitions, before.partitions);
+    let d = after.obs_destination_description.unwrap();
+    assert_eq!(d.file_prefix.as_deref(), Some("moved"));
+    assert_eq!(d.deliver_time_interval, Some(60));
+    assert_eq!(d.consumer_strategy.as_deref(), Some("TRIM_HORIZON"));
+
+    dis.put_records(&put(2)).await.unwrap();
+    let report = env.backend.dump_at(now + 100_000).unwrap();
+    assert_eq!(report.records, 2);
+    assert!(report
+        .files
+        .iter()
+        .all(|f| f.starts_with(env.backend.obs_root().join("dumps/moved"))));
+}
+
+#[tokio::test]
+async fn an_update_is_refused_for_an_unknown_task_and_for_broken_rules() {
+    let env = backend().await;
+    let dis = signed(&env);
+    let e = dis
+        .update_dump_task(&stream("demo-orders"), &task("nobody", |_| {}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("DIS.4354"));
+    // Parquet passes the rules of a JSON stream, not of a BLOB one.
+    let blob = stream("demo-blob-logs");
+    let text = DumpTask::parse(
+        &TaskDraft {
+            task_name: "logs".into(),
+            obs_bucket_path: "dumps".into(),
+            deliver_time_interval: "30".into(),
+            ..TaskDraft::default()
+        },
+        DataType::Blob,
+    )
+    .unwrap();
+    dis.add_dump_task(&blob, &text).await.unwrap();
+    let e = dis
+        .update_dump_task(
+            &blob,
+            &task("logs", |d| d.destination_file_type = "parquet".into()),
+        )
+        .await
+        .unwrap_err();
+    match e {
+        DisError::Api { code, message, .. } => {
+            assert_eq!(code, "DIS.4200");
+            assert!(message.to_lowercase().contains("parquet"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// An update whose answer is lost is read back: applied (the answer was late) or not (the
+/// connection dropped before DIS saw it).
+#[tokio::test]
+async fn a_lost_update_answer_is_read_back_before_reporting() {
+    let env = backend().await;
+    let dis = signed(&env);
+    let s = stream("demo-orders");
+    dis.add_dump_task(&s, &task("slowed", |_| {}))
+        .await
+        .unwrap();
+    env.backend
+        .faults()
+        .inject(Fault::Latency(Duration::from_secs(3)), 1);
+    let moved = task("slowed", |d| d.file_prefix = "late".into());
+    assert_eq!(
+        dis.update_dump_task(&s, &moved).await.unwrap(),
+        UpdateOutcome::ConfirmedAfterTimeout
+    );
+    env.backend.faults().inject(Fault::DropConnection, 1);
+    let again = task("slowed", |d| d.file_prefix = "dropped".into());
+    assert!(dis.update_dump_task(&s, &again).await.is_err());
+    let shown = dis
+        .show_dump_task(&s, &TaskName::parse("slowed").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        shown
+            .obs_destination_description
+            .unwrap()
+            .file_prefix
+            .as_deref(),
+        Some("late")
+    );
 }
 
 fn b64(s: &str) -> String {
