@@ -76,6 +76,15 @@ pub struct DisClient {
     limits: Limits,
 }
 
+/// A task's body sent once: accepted, or its answer lost, with the task as DIS then reports it.
+enum Sent {
+    Accepted,
+    Lost {
+        failed: DisError,
+        now: Result<Box<TaskDetails>, DisError>,
+    },
+}
+
 struct Answer {
     status: StatusCode,
     request_id: Option<String>,
@@ -340,26 +349,52 @@ impl DisClient {
         stream: &StreamName,
         task: &DumpTask,
     ) -> Result<CreateOutcome, DisError> {
+        match self.send_task(Method::POST, stream, task).await? {
+            Sent::Accepted => Ok(CreateOutcome::Created),
+            Sent::Lost { now: Ok(_), .. } => Ok(CreateOutcome::ConfirmedAfterTimeout),
+            Sent::Lost { failed, now } => Err(Self::not_done(failed, now)),
+        }
+    }
+
+    /// Sends a task's whole body ([`DumpTask::request_body`]) once. When the answer is lost (a
+    /// timeout, a broken connection, an unreadable answer) the request may have reached DIS,
+    /// so the task is read back for the caller to judge before it says anything.
+    async fn send_task(
+        &self,
+        method: Method,
+        stream: &StreamName,
+        task: &DumpTask,
+    ) -> Result<Sent, DisError> {
         let body = task.request_body();
         let path = self.path(&format!("streams/{stream}/transfer-tasks"));
         let sent = self
-            .send(Method::POST, &path, &[], body.as_bytes(), false)
+            .send(method, &path, &[], body.as_bytes(), false)
             .await
             .and_then(Self::no_content);
         match sent {
-            Ok(()) => Ok(CreateOutcome::Created),
-            // The request may have reached DIS: find out before saying anything.
+            Ok(()) => Ok(Sent::Accepted),
             Err(
                 failed @ (DisError::Timeout(_) | DisError::Transport | DisError::Malformed { .. }),
             ) => {
-                tracing::warn!("create answer lost; asking DIS whether the task exists");
-                match self.show_dump_task(stream, &task.task_name).await {
-                    Ok(_) => Ok(CreateOutcome::ConfirmedAfterTimeout),
-                    Err(DisError::Api { code, .. }) if code == "DIS.4354" => Err(failed),
-                    Err(_) => Err(DisError::OutcomeUnknown),
-                }
+                tracing::warn!("the answer was lost; reading the task back");
+                let now = self.show_dump_task(stream, &task.task_name).await;
+                Ok(Sent::Lost {
+                    failed,
+                    now: now.map(Box::new),
+                })
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// What a lost answer comes to when the task read back does not show the change: the
+    /// original failure when DIS says the task does not exist, or that the outcome is unknown
+    /// when it could not be read.
+    fn not_done(failed: DisError, now: Result<Box<TaskDetails>, DisError>) -> DisError {
+        match now {
+            Err(DisError::Api { code, .. }) if code != "DIS.4354" => DisError::OutcomeUnknown,
+            Err(DisError::Api { .. }) | Ok(_) => failed,
+            Err(_) => DisError::OutcomeUnknown,
         }
     }
 
@@ -373,42 +408,22 @@ impl DisClient {
         stream: &StreamName,
         task: &DumpTask,
     ) -> Result<UpdateOutcome, DisError> {
-        let body = task.request_body();
-        let path = self.path(&format!("streams/{stream}/transfer-tasks"));
-        let sent = self
-            .send(Method::PUT, &path, &[], body.as_bytes(), false)
-            .await
-            .and_then(Self::no_content);
-        match sent {
-            Ok(()) => Ok(UpdateOutcome::Updated),
-            Err(
-                failed @ (DisError::Timeout(_) | DisError::Transport | DisError::Malformed { .. }),
-            ) => {
-                tracing::warn!("update answer lost; reading the task back");
-                let shown = self.show_dump_task(stream, &task.task_name).await;
-                let settings = |d: Option<ObsDestinationDescriptor>| {
-                    d.map(|d| ObsDestinationDescriptor {
-                        consumer_strategy: None,
-                        ..d
-                    })
-                };
-                match shown {
-                    Ok(shown) => {
-                        let now = shown
-                            .obs_destination_description
-                            .and_then(|d| DumpTask::from_descriptor(&d, DataType::Json).ok())
-                            .map(|t| t.descriptor());
-                        if settings(now) == settings(Some(task.descriptor())) {
-                            Ok(UpdateOutcome::ConfirmedAfterTimeout)
-                        } else {
-                            Err(failed)
-                        }
-                    }
-                    Err(DisError::Api { code, .. }) if code == "DIS.4354" => Err(failed),
-                    Err(_) => Err(DisError::OutcomeUnknown),
-                }
+        let settings = |d: Option<ObsDestinationDescriptor>| {
+            d.and_then(|d| DumpTask::from_descriptor(&d, DataType::Json).ok())
+                .map(|t| ObsDestinationDescriptor {
+                    consumer_strategy: None,
+                    ..t.descriptor()
+                })
+        };
+        match self.send_task(Method::PUT, stream, task).await? {
+            Sent::Accepted => Ok(UpdateOutcome::Updated),
+            Sent::Lost { now: Ok(shown), .. }
+                if settings(shown.obs_destination_description.clone())
+                    == settings(Some(task.descriptor())) =>
+            {
+                Ok(UpdateOutcome::ConfirmedAfterTimeout)
             }
-            Err(e) => Err(e),
+            Sent::Lost { failed, now } => Err(Self::not_done(failed, now)),
         }
     }
 
