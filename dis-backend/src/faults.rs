@@ -6,7 +6,7 @@
 //! name), so tests running side by side cannot take each other's faults.
 
 use crate::refusal::{status_441, Refusal};
-use crate::Shared;
+use crate::{lock, Shared};
 use axum::{
     body::{Body, Bytes},
     extract::{Request, State},
@@ -48,7 +48,7 @@ impl Faults {
 
     /// Like [`Faults::inject`], for calls whose `METHOD path` line or body contains `needle`.
     pub fn inject_scoped(&self, fault: Fault, calls: usize, needle: Option<String>) {
-        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let mut q = lock(&self.queue);
         q.extend(std::iter::repeat_n((fault, needle), calls));
     }
 
@@ -84,7 +84,7 @@ impl Faults {
     }
 
     pub fn clear(&self) {
-        self.queue.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        lock(&self.queue).clear();
     }
 
     /// Queues the faults of every file in `dir`, then deletes the files. A line is
@@ -151,7 +151,7 @@ impl Faults {
     /// The fault for a call, described as its `METHOD path` line and its body: the first queued
     /// fault that is unscoped or whose needle the call contains.
     pub(crate) fn next(&self, call: &str, body: &[u8]) -> Option<Fault> {
-        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let mut q = lock(&self.queue);
         let body = String::from_utf8_lossy(body);
         let index = q.iter().position(|(_, needle)| match needle {
             None => true,
@@ -190,12 +190,7 @@ pub(crate) async fn inject(
             tokio::time::sleep(d).await;
             response
         }
-        Some(Fault::SystemError) => Refusal::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "DIS.5000",
-            "System error.",
-        )
-        .into_response(),
+        Some(Fault::SystemError) => Refusal::system_error().into_response(),
         Some(Fault::MalformedJson) => (
             StatusCode::OK,
             [("content-type", "application/json")],
@@ -217,10 +212,6 @@ pub(crate) async fn inject(
                 .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

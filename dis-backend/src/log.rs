@@ -57,8 +57,6 @@ pub struct PartitionLog {
     entries: VecDeque<Entry>,
     /// Bytes in the store.
     size: u64,
-    /// Bytes in the store before the first live record (the header and dropped records).
-    dead: u64,
 }
 
 impl Default for PartitionLog {
@@ -81,7 +79,6 @@ impl PartitionLog {
             first,
             entries: VecDeque::new(),
             size,
-            dead: size,
         }
     }
 
@@ -112,7 +109,6 @@ impl PartitionLog {
             tracing::warn!(path = %path.display(), kept = good, "cutting a torn record off the end of a partition log");
             file.set_len(good)?;
         }
-        let dead = entries.front().map_or(good, |e| e.line);
         Ok(PartitionLog {
             store: Store::File {
                 file,
@@ -121,8 +117,12 @@ impl PartitionLog {
             first,
             entries,
             size: good,
-            dead,
         })
+    }
+
+    /// Bytes in the store before the first live record: the header and dropped records.
+    fn dead(&self) -> u64 {
+        self.entries.front().map_or(self.size, |e| e.line)
     }
 
     /// The sequence number of the oldest record kept.
@@ -210,9 +210,9 @@ impl PartitionLog {
             dropped += 1;
         }
         if dropped > 0 {
-            self.dead = self.entries.front().map_or(self.size, |e| e.line);
-            let live = self.size - self.dead;
-            if self.dead >= COMPACT_AFTER_BYTES && self.dead > live {
+            let dead = self.dead();
+            let live = self.size - dead;
+            if dead >= COMPACT_AFTER_BYTES && dead > live {
                 self.compact()?;
             }
         }
@@ -223,9 +223,10 @@ impl PartitionLog {
     /// it, so a crash leaves one or the other whole.
     fn compact(&mut self) -> io::Result<()> {
         let head = header(self.first);
-        let mut live = vec![0u8; (self.size - self.dead) as usize];
-        self.read_at(&mut live, self.dead)?;
-        let shift = self.dead as i64 - head.len() as i64;
+        let dead = self.dead();
+        let mut live = vec![0u8; (self.size - dead) as usize];
+        self.read_at(&mut live, dead)?;
+        let shift = dead as i64 - head.len() as i64;
         match &mut self.store {
             Store::Memory(bytes) => {
                 *bytes = head.clone();
@@ -246,7 +247,6 @@ impl PartitionLog {
             e.data = (e.data as i64 - shift) as u64;
         }
         self.size = head.len() as u64 + live.len() as u64;
-        self.dead = head.len() as u64;
         Ok(())
     }
 }

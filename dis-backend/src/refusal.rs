@@ -48,6 +48,23 @@ impl Refusal {
         )
     }
 
+    /// DIS.5000: the backend could not do what was asked (its disk, or a test fault).
+    pub fn system_error() -> Self {
+        Refusal::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "DIS.5000",
+            "System error.",
+        )
+    }
+
+    pub fn partition_not_found() -> Self {
+        Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "DIS.4302",
+            "The partition does not exist.",
+        )
+    }
+
     pub fn task_not_found() -> Self {
         Refusal::new(
             StatusCode::BAD_REQUEST,

@@ -39,6 +39,14 @@ pub struct Stream {
 }
 
 impl Stream {
+    /// Opens the logs of the stream's partitions under `data_dir` (see [`log_file`]).
+    pub fn open_logs(&mut self, data_dir: &Path) -> std::io::Result<()> {
+        for (i, p) in self.partitions.iter_mut().enumerate() {
+            p.open_log(&log_file(data_dir, &self.id, i))?;
+        }
+        Ok(())
+    }
+
     pub fn new(
         id: String,
         name: &str,
@@ -243,12 +251,10 @@ pub fn log_file(data_dir: &Path, stream_id: &str, index: usize) -> PathBuf {
 
 /// Opens every partition's log.
 pub fn open_logs(data_dir: &Path, state: &mut State) -> std::io::Result<()> {
-    for stream in state.streams.values_mut() {
-        for (i, p) in stream.partitions.iter_mut().enumerate() {
-            p.open_log(&log_file(data_dir, &stream.id, i))?;
-        }
-    }
-    Ok(())
+    state
+        .streams
+        .values_mut()
+        .try_for_each(|stream| stream.open_logs(data_dir))
 }
 
 /// Where the state lives.

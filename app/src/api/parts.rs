@@ -33,17 +33,17 @@ pub async fn refresh_overview() -> Result<u64, AppError> {
 }
 
 /// A part of a page, as HTML the server rendered. Its row in the access table is the least any
-/// part needs; each part's own role ([`Part::role`]) is checked here too.
+/// part needs; the call requires each part's own role ([`Part::role`]).
 #[server(endpoint = "get_part", input = server_fn::codec::Json)]
 pub async fn get_part(part: Part) -> Result<String, AppError> {
     serve::<GetPart>()
-        .run(|| async move {
-            let me = envelope::guard(part.role()).await?;
+        .requiring(part.role())
+        .run_as(|me| async move {
             let now = crate::clock::now_ms();
             match part {
                 Part::Overview { state, name } => {
                     let name: String = name.chars().take(64).collect();
-                    let recent = if me.role >= Role::Admin {
+                    let recent = if me.is_some_and(|me| me.role >= Role::Admin) {
                         let accounts = envelope::accounts()?;
                         let mut lines =
                             operators::audit(accounts.as_ref(), &AuditFilter::default()).await?;
@@ -89,14 +89,9 @@ pub async fn get_part(part: Part) -> Result<String, AppError> {
                     filter,
                 } => {
                     let dis = envelope::dis()?;
-                    let after = (!after.is_empty()).then_some(after.clone());
-                    let page = streams::page(dis.as_ref(), after.clone(), limit, &filter).await?;
-                    Ok(fragments::streams::streams(
-                        page,
-                        &after.unwrap_or_default(),
-                        limit,
-                        &filter,
-                    ))
+                    let page =
+                        streams::page(dis.as_ref(), Some(after.clone()), limit, &filter).await?;
+                    Ok(fragments::streams::streams(page, &after, limit, &filter))
                 }
                 Part::Audit(filter) => {
                     let accounts = envelope::accounts()?;

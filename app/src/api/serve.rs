@@ -35,8 +35,26 @@ impl Call {
         }
     }
 
+    /// Requires at least `role` for this call, when what is asked needs more than the
+    /// function's row in the access table (a part of a page only admins see).
+    pub fn requiring(self, role: Role) -> Self {
+        Call {
+            role: Some(self.role.map_or(role, |r| r.max(role))),
+            ..self
+        }
+    }
+
     /// Runs `work` once the caller has passed the guard.
     pub async fn run<T, Fut>(self, work: impl FnOnce() -> Fut) -> Result<T, AppError>
+    where
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        self.run_as(|_| work()).await
+    }
+
+    /// [`Call::run`], with the operator who passed the guard (`None` for a function that needs
+    /// no session).
+    pub async fn run_as<T, Fut>(self, work: impl FnOnce(Option<Me>) -> Fut) -> Result<T, AppError>
     where
         Fut: Future<Output = Result<T, AppError>>,
     {
@@ -46,7 +64,7 @@ impl Call {
                 Some(role) => Some(guard(role).await?),
                 None => None,
             };
-            let result = work().await;
+            let result = work(me.clone()).await;
             if let (Some((action, target)), Some(me)) = (audit, me) {
                 record(&me.name, action, &target, &result).await;
             }

@@ -7,6 +7,15 @@ use serde::{Deserialize, Serialize};
 /// The longest period DIS's monitoring API answers for, and how far back it reaches.
 pub const MAX_PERIOD_SECONDS: i64 = 7 * 86_400;
 
+/// DIS's other stream labels (request latencies and successful requests), which the console
+/// does not chart.
+pub const OTHER_STREAM_LABELS: [&str; 4] = [
+    "total_put_req_latency",
+    "total_get_req_latency",
+    "total_put_req_suc_per_stream",
+    "total_get_req_suc_per_stream",
+];
+
 /// What a chart counts. Each has a stream label and, for the first four, a partition label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Measure {

@@ -9,7 +9,9 @@ use crate::lock;
 use crate::refusal::Refusal;
 use crate::state::{parse_partition_id, Partition, Traffic};
 use app::clock::now_ms;
-use app::domain::metrics::{DataPoint, Metrics, MetricsResponse, MAX_PERIOD_SECONDS};
+use app::domain::metrics::{
+    DataPoint, Measure, Metrics, MetricsResponse, MAX_PERIOD_SECONDS, OTHER_STREAM_LABELS,
+};
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
@@ -37,29 +39,26 @@ type Figure = fn(&Traffic) -> u64;
 /// Whether `label` is one of DIS's labels for `scope` (`None` when not), and the figure it reads
 /// (`Some(None)`: a label the backend does not measure).
 fn figure(label: &str, scope: Scope) -> Option<Option<Figure>> {
-    let stream: &[(&str, Option<Figure>)] = &[
-        ("total_put_records_per_stream", Some(|t| t.put_records)),
-        ("total_put_bytes_per_stream", Some(|t| t.put_bytes)),
-        ("total_get_records_per_stream", Some(|t| t.get_records)),
-        ("total_get_bytes_per_stream", Some(|t| t.get_bytes)),
-        ("total_put_req_latency", None),
-        ("total_get_req_latency", None),
-        ("total_put_req_suc_per_stream", None),
-        ("total_get_req_suc_per_stream", None),
-        ("traffic_control_put", None),
-        ("traffic_control_get", None),
-    ];
-    let partition: &[(&str, Option<Figure>)] = &[
-        ("total_put_records_per_partition", Some(|t| t.put_records)),
-        ("total_put_bytes_per_partition", Some(|t| t.put_bytes)),
-        ("total_get_records_per_partition", Some(|t| t.get_records)),
-        ("total_get_bytes_per_partition", Some(|t| t.get_bytes)),
-    ];
-    let table = match scope {
-        Scope::Stream => stream,
-        Scope::Partition => partition,
-    };
-    table.iter().find(|(l, _)| *l == label).map(|(_, f)| *f)
+    let measure = Measure::ALL.into_iter().find(|m| match scope {
+        Scope::Stream => m.stream_label() == label,
+        Scope::Partition => m.partition_label() == Some(label),
+    });
+    match measure {
+        Some(m) => Some(read(m)),
+        None if scope == Scope::Stream && OTHER_STREAM_LABELS.contains(&label) => Some(None),
+        None => None,
+    }
+}
+
+/// The figure a measure reads; the backend never throttles, so it keeps no throttling figure.
+fn read(m: Measure) -> Option<Figure> {
+    match m {
+        Measure::PutRecords => Some(|t| t.put_records),
+        Measure::PutBytes => Some(|t| t.put_bytes),
+        Measure::GetRecords => Some(|t| t.get_records),
+        Measure::GetBytes => Some(|t| t.get_bytes),
+        Measure::ThrottledPut | Measure::ThrottledGet => None,
+    }
 }
 
 fn invalid_period() -> Refusal {
@@ -182,13 +181,7 @@ fn figures(
         Some(id) => {
             let p = parse_partition_id(id)
                 .and_then(|i| s.partitions.get(i))
-                .ok_or_else(|| {
-                    Refusal::new(
-                        StatusCode::BAD_REQUEST,
-                        "DIS.4302",
-                        "The partition does not exist.",
-                    )
-                })?;
+                .ok_or_else(Refusal::partition_not_found)?;
             (Scope::Partition, vec![p])
         }
     };

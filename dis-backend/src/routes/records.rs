@@ -80,11 +80,7 @@ pub(super) async fn put(
         if !batch.is_empty() {
             partition.append(batch).map_err(|e| {
                 tracing::error!(error = %e, "the DIS backend cannot append records");
-                Refusal::new(
-                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                    "DIS.5000",
-                    "System error.",
-                )
+                Refusal::system_error()
             })?;
         }
     }

@@ -4,7 +4,7 @@ use super::Backend;
 use crate::lock;
 use crate::refusal::{json_body, Refusal};
 use crate::seed::next_id;
-use crate::state::{log_file, partition_id, Stream};
+use crate::state::{partition_id, Stream};
 use app::clock::now_ms;
 use app::domain::dis::{
     CreateStreamRequest, DescribeStreamResponse, ListStreamsResponse, StreamInfo, StreamPartition,
@@ -107,17 +107,10 @@ pub(super) async fn create(State(shared): Backend, body: Bytes) -> Result<Status
         retention,
         request.partition_count as usize,
     );
-    for (i, p) in stream.partitions.iter_mut().enumerate() {
-        p.open_log(&log_file(&shared.config.data_dir, &stream.id, i))
-            .map_err(|e| {
-                tracing::error!(error = %e, "the DIS backend cannot create a partition log");
-                Refusal::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "DIS.5000",
-                    "System error.",
-                )
-            })?;
-    }
+    stream.open_logs(&shared.config.data_dir).map_err(|e| {
+        tracing::error!(error = %e, "the DIS backend cannot create a partition log");
+        Refusal::system_error()
+    })?;
     st.streams.insert(name.to_string(), stream);
     shared.persist(&st);
     Ok(StatusCode::CREATED)
