@@ -7,9 +7,13 @@ use crate::domain::metrics::Window;
 use leptos::prelude::*;
 
 /// Traffic of `stream`, or of its `partition`, read again whenever `version` changes.
+///
+/// A page makes it before any part of the page that waits for an answer (and places it
+/// afterwards): resources are matched to the server's answers in the order they are made, and
+/// a part that waits is made at once in the browser but later on the server.
 #[component]
 pub fn Traffic(
-    stream: String,
+    #[prop(into)] stream: Signal<String>,
     #[prop(optional)] partition: Option<String>,
     heading: String,
     #[prop(into)] version: Signal<u64>,
@@ -22,7 +26,7 @@ pub fn Traffic(
     };
     let labelled_by = heading_id.clone();
     let part = Signal::derive(move || Part::Traffic {
-        stream: stream.clone(),
+        stream: stream.get(),
         partition: partition.clone(),
         window: window.get().as_str().to_owned(),
     });

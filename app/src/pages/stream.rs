@@ -50,6 +50,10 @@ pub fn Stream() -> impl IntoView {
             }
         }
     });
+    // Made before the stream's part, which waits (see `Traffic`).
+    let traffic = view! {
+        <Traffic stream=Signal::derive(name) heading="Traffic".to_owned() version=traffic_version/>
+    };
     view! {
         <Title text=move || name()/>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading the stream…"</p> }>
@@ -63,9 +67,7 @@ pub fn Stream() -> impl IntoView {
                 }
             })}
         </Transition>
-        {move || view! {
-            <Traffic stream=name() heading="Traffic".to_owned() version=traffic_version/>
-        }}
+        {traffic}
         {move || chart_partition.get().map(|p| view! {
             <Traffic stream=name() heading=format!("Traffic of partition {p}") partition=p version=traffic_version/>
         })}

@@ -39,6 +39,10 @@ pub fn Task() -> impl IntoView {
         |((s, t), _)| get_dump_task(s, t),
     );
     let status = Resource::new(|| (), |_| get_console_status());
+    // Made before the task's part, which waits (see `Traffic`).
+    let traffic = view! {
+        <Traffic stream=Signal::derive(move || key().0) heading="Stream traffic".to_owned() version=version/>
+    };
     view! {
         <Title text=move || key().1/>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading the dump task…"</p> }>
@@ -52,9 +56,7 @@ pub fn Task() -> impl IntoView {
                 }
             })}
         </Transition>
-        {move || view! {
-            <Traffic stream=key().0 heading="Stream traffic".to_owned() version=version/>
-        }}
+        {traffic}
         <p class="muted">"DIS reports traffic per stream and per partition, not per task: records out count every reader of the stream."</p>
     }
 }
