@@ -35,6 +35,23 @@ fn the_default_draft_with_a_name_and_bucket_is_valid() {
     assert_eq!(t.processing_schema, None);
 }
 
+/// A copy or a modify of a task starts from its draft: a Timestamp schema, which has no
+/// format, must read back as itself.
+#[test]
+fn a_timestamp_schema_survives_its_draft() {
+    let d = TaskDraft {
+        destination_file_type: "parquet".into(),
+        use_processing_schema: true,
+        timestamp_name: "ts".into(),
+        timestamp_type: "Timestamp".into(),
+        timestamp_format: String::new(),
+        ..valid()
+    };
+    let t = DumpTask::parse(&d, DataType::Json).unwrap();
+    assert_eq!(t.to_draft().timestamp_format, "");
+    assert_eq!(DumpTask::parse(&t.to_draft(), DataType::Json), Ok(t));
+}
+
 #[test]
 fn all_errors_come_back_at_once_keyed_by_field() {
     let e = errors_of(

@@ -620,10 +620,15 @@ impl DumpTask {
             timestamp_type: schema
                 .map(|s| s.timestamp.timestamp_type().as_wire().to_string())
                 .unwrap_or(defaults.timestamp_type),
-            timestamp_format: schema
-                .and_then(|s| s.timestamp.format())
-                .map(|f| f.as_wire().to_string())
-                .unwrap_or(defaults.timestamp_format),
+            // A Timestamp schema has no format; without a schema the form offers the usual one.
+            timestamp_format: match schema {
+                Some(s) => s
+                    .timestamp
+                    .format()
+                    .map(|f| f.as_wire().to_string())
+                    .unwrap_or_default(),
+                None => defaults.timestamp_format,
+            },
         }
     }
 
@@ -652,8 +657,8 @@ impl DumpTask {
         }
     }
 
-    /// The body of `POST …/transfer-tasks`: the bytes the review step shows and the client
-    /// signs and sends.
+    /// The body of `POST` (create) and `PUT` (modify) `…/transfer-tasks`: the bytes the review
+    /// step shows and the client signs and sends.
     pub fn request_body(&self) -> String {
         let request = CreateTransferTaskRequest {
             destination_type: Some("OBS".to_string()),
