@@ -39,6 +39,11 @@ pub enum AppError {
     #[error("{0}")]
     Rejected(String),
 
+    /// What the request would change has changed since the operator read it: someone else
+    /// modified the same thing. The message says what, and how to go on.
+    #[error("{0}")]
+    Conflict(String),
+
     /// DIS refused the request. The message is the console's own reading of DIS's code.
     #[error("{message} ({code}; request id {request_id})")]
     Dis {
@@ -94,6 +99,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Invalid { .. } | AppError::Rejected(_) | AppError::Request(_) => 400,
+            AppError::Conflict(_) => 409,
             // DIS's own failures are a bad gateway; its refusals, a request it could not process.
             AppError::Dis { code, .. } if code.starts_with("DIS.5") => 502,
             AppError::Dis { .. } => 422,
@@ -114,6 +120,7 @@ impl AppError {
             AppError::Throttled { .. } => AuditOutcome::Throttled,
             AppError::Invalid { .. }
             | AppError::Rejected(_)
+            | AppError::Conflict(_)
             | AppError::Request(_)
             | AppError::Unauthorized(_)
             | AppError::Forbidden(_) => AuditOutcome::Refused,

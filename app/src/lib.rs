@@ -142,6 +142,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("streams/:stream") view=pages::stream::Stream/>
                     <Route path=path!("streams/:stream/add-task") view=pages::wizard::AddTask/>
                     <Route path=path!("streams/:stream/tasks/:task") view=pages::task::Task/>
+                    <Route path=path!("streams/:stream/tasks/:task/modify") view=pages::wizard::ModifyTask/>
                     <Route path=path!("add-task") view=pages::wizard::PickStream/>
                     <Route path=path!("audit") view=pages::audit::Audit/>
                     <Route path=path!("operators") view=pages::operators::Operators/>

@@ -77,7 +77,6 @@ pub trait DisPort: Send + Sync {
         task: &DumpTask,
     ) -> Result<CreateOutcome, UpstreamError>;
 
-    /// Starts or pauses tasks, by id.
     /// Replaces a task's settings with `task`'s, whole (DIS takes no single-field update). An
     /// update whose answer was lost is compared with what DIS then reports before it is
     /// reported.
@@ -87,6 +86,7 @@ pub trait DisPort: Send + Sync {
         task: &DumpTask,
     ) -> Result<UpdateOutcome, UpstreamError>;
 
+    /// Starts or pauses tasks, by id.
     async fn task_action(
         &self,
         stream: &StreamName,

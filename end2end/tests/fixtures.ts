@@ -1,4 +1,4 @@
-import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { test as base, expect, type Browser, type Page, type TestInfo } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { faultDir, knownSecrets } from '../playwright.config';
@@ -62,6 +62,20 @@ export async function gotoHydrated(page: Page, path: string) {
   const response = await page.goto(path);
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   return response;
+}
+
+/** A fresh browser context with no session. */
+export async function anonymousPage(browser: Browser) {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  return context.newPage();
+}
+
+/** Logs in through the login page. */
+export async function logIn(page: Page, name: string, password: string) {
+  await gotoHydrated(page, '/login');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
 }
 
 /** A task name no other test (or the other viewport's run) uses. */

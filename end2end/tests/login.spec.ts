@@ -1,18 +1,4 @@
-import { test, expect, gotoHydrated, uniqueName } from './fixtures';
-import type { Browser } from '@playwright/test';
-
-/** A fresh browser context with no session. */
-async function anonymousPage(browser: Browser) {
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  return context.newPage();
-}
-
-async function logIn(page: import('@playwright/test').Page, name: string, password: string) {
-  await gotoHydrated(page, '/login');
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
+import { test, expect, anonymousPage, gotoHydrated, logIn, uniqueName } from './fixtures';
 
 test.describe('logging in', () => {
   // A refused login and a refused page answer 401 and 403, which the browser logs.

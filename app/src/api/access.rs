@@ -40,6 +40,7 @@ access_table! {
     parts::RefreshOverview => Some(Role::Viewer),
     streams::SendTestRecords => Some(Role::Operator),
     tasks::CreateDumpTask => Some(Role::Operator),
+    tasks::UpdateDumpTask => Some(Role::Operator),
     tasks::SetTaskState => Some(Role::Operator),
     tasks::DeleteDumpTask => Some(Role::Admin),
     admin::ListAudit => Some(Role::Admin),

@@ -6,17 +6,29 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{envelope, serve::serve},
+    crate::domain::export::Call,
     crate::domain::overview::StateFilter,
-    crate::domain::{AuditFilter, Role, ZoneOffset},
+    crate::domain::{AuditFilter, DataType, DumpTask, Role, StreamName, TaskDraft, ZoneOffset},
     crate::fragments,
     crate::services::{operators, streams, traffic},
 };
 
+#[cfg(feature = "ssr")]
+fn status() -> Result<super::status::ConsoleStatus, AppError> {
+    envelope::provided::<super::status::ConsoleStatus>("ConsoleStatus")
+}
+
 /// The zone of the region's time directories (`DIS_TIME_ZONE`).
 #[cfg(feature = "ssr")]
 fn zone() -> Result<ZoneOffset, AppError> {
-    let status = envelope::provided::<super::status::ConsoleStatus>("ConsoleStatus")?;
-    Ok(ZoneOffset::from_minutes(status.time_zone_minutes).unwrap_or(ZoneOffset::UTC))
+    Ok(ZoneOffset::from_minutes(status()?.time_zone_minutes).unwrap_or(ZoneOffset::UTC))
+}
+
+/// A draft a page shows. The page has checked it against the stream's data type; showing it
+/// needs none.
+#[cfg(feature = "ssr")]
+fn read_draft(draft: &TaskDraft) -> Result<DumpTask, AppError> {
+    DumpTask::parse(draft, DataType::Json).map_err(|fields| AppError::Invalid { fields })
 }
 
 /// How many audit lines "Recent changes" shows admins.
@@ -81,7 +93,8 @@ pub async fn get_part(part: Part) -> Result<String, AppError> {
                 }
                 Part::TaskProgress { stream, task } => {
                     let dis = envelope::dis()?;
-                    streams::task_progress(dis.as_ref(), &stream, &task, zone()?).await
+                    let export = status()?.export;
+                    streams::task_progress(dis.as_ref(), &stream, &task, zone()?, &export).await
                 }
                 Part::Streams {
                     after,
@@ -92,6 +105,28 @@ pub async fn get_part(part: Part) -> Result<String, AppError> {
                     let page =
                         streams::page(dis.as_ref(), Some(after.clone()), limit, &filter).await?;
                     Ok(fragments::streams::streams(page, &after, limit, &filter))
+                }
+                Part::TaskSettings { draft, before } => {
+                    let before = before.as_deref().map(read_draft).transpose()?;
+                    Ok(fragments::request::settings(
+                        &read_draft(&draft)?,
+                        before.as_ref(),
+                    ))
+                }
+                Part::Export {
+                    stream,
+                    draft,
+                    modify,
+                } => {
+                    let target = status()?
+                        .export
+                        .target(StreamName::parse(&stream).map_err(AppError::Rejected)?);
+                    let call = if modify { Call::Modify } else { Call::Create };
+                    Ok(fragments::request::export(
+                        &read_draft(&draft)?,
+                        &target,
+                        call,
+                    ))
                 }
                 Part::Audit(filter) => {
                     let accounts = envelope::accounts()?;

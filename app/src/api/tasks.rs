@@ -1,22 +1,46 @@
-//! Dump task server functions: add, start and pause, delete.
+//! Dump task server functions: add, modify, start and pause, delete.
 
 use crate::domain::dis::TaskAction;
-pub use crate::domain::views::TaskCreated;
+pub use crate::domain::views::TaskSaved;
 use crate::domain::TaskDraft;
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-use {super::serve::serve, crate::domain::AuditAction, crate::services::tasks};
+use {
+    super::serve::serve, crate::domain::settings::asked, crate::domain::AuditAction,
+    crate::services::tasks,
+};
 
 /// Adds an OBS dump task to a stream; every field error comes back at once.
 #[server(endpoint = "create_dump_task")]
-pub async fn create_dump_task(stream: String, draft: TaskDraft) -> Result<TaskCreated, AppError> {
+pub async fn create_dump_task(stream: String, draft: TaskDraft) -> Result<TaskSaved, AppError> {
     serve::<CreateDumpTask>()
         .audit(
             AuditAction::AddTask,
             format!("{stream}/{}", draft.task_name.trim()),
         )
         .dis(|dis| async move { tasks::create(dis.as_ref(), &stream, &draft).await })
+        .await
+}
+
+/// Modifies a dump task in place. `started_from` is what the form was filled with; when DIS
+/// now reports something else, the answer is a conflict and nothing is sent.
+#[server(endpoint = "update_dump_task")]
+pub async fn update_dump_task(
+    stream: String,
+    task: String,
+    draft: TaskDraft,
+    started_from: TaskDraft,
+) -> Result<TaskSaved, AppError> {
+    let target = match asked(&started_from, &draft) {
+        Some(keys) if !keys.is_empty() => format!("{stream}/{task}: {keys}"),
+        _ => format!("{stream}/{task}"),
+    };
+    serve::<UpdateDumpTask>()
+        .audit(AuditAction::ModifyTask, target)
+        .dis(|dis| async move {
+            tasks::update(dis.as_ref(), &stream, &task, &draft, &started_from).await
+        })
         .await
 }
 

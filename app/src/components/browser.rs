@@ -59,6 +59,33 @@ pub fn copy_text(text: &str) {
     let _ = text;
 }
 
+/// Copies for a copy button in markup the server rendered: a click on an element with
+/// `data-copy="id"` (or inside one) puts the text of the element `id` on the clipboard, and the
+/// button then says so.
+pub fn copy_on_click(ev: &leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let Some(button) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-copy]").ok().flatten())
+        else {
+            return;
+        };
+        let text = button
+            .get_attribute("data-copy")
+            .and_then(|id| leptos::prelude::document().get_element_by_id(&id))
+            .and_then(|e| e.text_content());
+        if let Some(text) = text {
+            copy_text(&text);
+            button.set_text_content(Some("Copied"));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
 /// Moves keyboard focus to the element with this id.
 pub fn focus_id(id: &str) {
     #[cfg(feature = "hydrate")]

@@ -7,7 +7,6 @@ pub mod fields;
 pub mod notes;
 pub mod part;
 pub mod session;
-pub mod snippet;
 pub mod table;
 pub mod time;
 pub mod toast;

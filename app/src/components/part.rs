@@ -2,10 +2,11 @@
 //! component, one resource, for every such part, so the WASM carries their code once.
 
 use crate::api::parts::{get_part, Part};
+use crate::components::browser;
 use leptos::prelude::*;
 
 /// `part`, read again whenever it or `version` changes. A failure is said in plain words, with
-/// a button to try again.
+/// a button to try again. Copy buttons in the markup copy (`browser::copy_on_click`).
 #[component]
 pub fn ServerPart(
     #[prop(into)] part: Signal<Part>,
@@ -20,7 +21,9 @@ pub fn ServerPart(
         <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match html.await {
-                    Ok(html) => view! { <div class="server-part" inner_html=html></div> }.into_any(),
+                    Ok(html) => view! {
+                        <div class="server-part" inner_html=html on:click=|ev| browser::copy_on_click(&ev)></div>
+                    }.into_any(),
                     Err(e) => view! {
                         <div role="alert" class="error banner">
                             <p>{e.to_string()}</p>

@@ -40,6 +40,7 @@ worded! {
         Login = "login",
         Logout = "logout",
         AddTask = "add task",
+        ModifyTask = "modify task",
         StartTasks = "start tasks",
         PauseTasks = "pause tasks",
         DeleteTask = "delete task",

@@ -120,13 +120,46 @@ pub fn request_json(task: &DumpTask) -> String {
     task.request_body()
 }
 
+/// What a request does to the task it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// `POST …/transfer-tasks`: adds the task.
+    Create,
+    /// `PUT …/transfer-tasks`: replaces the settings of the task of that name, whole.
+    Modify,
+}
+
+/// The snippets a page shows for `task`, titled: the request JSON and curl for either call,
+/// and programs in the official SDKs for a create (their models have no modify).
+pub fn snippets(task: &DumpTask, target: &ExportTarget, call: Call) -> Vec<(&'static str, String)> {
+    let mut out = vec![
+        ("Request JSON", request_json(task)),
+        ("curl", curl(task, target, call)),
+    ];
+    if call == Call::Create {
+        out.push(("Python SDK", python(task, target)));
+        out.push(("Java SDK", java(task, target)));
+        out.push(("Go SDK", go(task, target)));
+    }
+    out
+}
+
 /// A curl command with an IAM token from `$DIS_AUTH_TOKEN` (curl cannot compute AK/SK
 /// signatures, so the token form of authentication is the one it can use).
-pub fn curl(task: &DumpTask, target: &ExportTarget) -> String {
+pub fn curl(task: &DumpTask, target: &ExportTarget, call: Call) -> String {
+    let (method, note) = match call {
+        Call::Create => ("POST", ""),
+        Call::Modify => (
+            "PUT",
+            "# PUT replaces every setting of the task named in the body; the task keeps its\n\
+             # position in the stream.\n",
+        ),
+    };
     format!(
         "# Get a token first: POST https://iam.<region>.myhuaweicloud.com/v3/auth/tokens\n\
          # and export the X-Subject-Token header it returns as DIS_AUTH_TOKEN.\n\
-         curl -sS -X POST '{url}' \\\n  \
+         {note}\
+         curl -sS -X {method} '{url}' \\\n  \
          -H 'Content-Type: application/json' \\\n  \
          -H \"X-Auth-Token: $DIS_AUTH_TOKEN\" \\\n  \
          -H 'X-Project-Id: {project}' \\\n  \
@@ -518,11 +551,23 @@ mod tests {
     #[test]
     fn curl_sends_the_exact_body_with_a_token_from_the_environment() {
         let t = task(|_| {});
-        let c = curl(
-            &t,
-            &target("https://dis.cn-north-4.myhuaweicloud.com", "cn-north-4"),
-        );
+        let tgt = target("https://dis.cn-north-4.myhuaweicloud.com", "cn-north-4");
+        let c = curl(&t, &tgt, Call::Create);
         assert!(c.contains(&t.request_body()));
+        assert!(c.contains("curl -sS -X POST '"));
+        let m = curl(&t, &tgt, Call::Modify);
+        assert!(
+            m.contains("curl -sS -X PUT '") && m.contains(&t.request_body()),
+            "{m}"
+        );
+        let titles = |call| {
+            snippets(&t, &tgt, call)
+                .into_iter()
+                .map(|(title, _)| title)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(titles(Call::Modify), ["Request JSON", "curl"]);
+        assert_eq!(titles(Call::Create).len(), 5);
         assert!(c.contains("https://dis.cn-north-4.myhuaweicloud.com/v2/0123456789abcdef0123456789abcdef/streams/clicks/transfer-tasks"));
         assert!(c.contains("$DIS_AUTH_TOKEN"));
     }

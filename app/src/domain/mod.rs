@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod names;
 pub mod overview;
 pub mod preview;
+pub mod settings;
 pub mod task;
 pub mod views;
 

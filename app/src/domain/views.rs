@@ -4,6 +4,7 @@
 use super::access::Role;
 use super::audit::AuditFilter;
 use super::dis::{DescribeStreamResponse, StreamInfo, TaskSummary};
+use super::task::TaskDraft;
 use serde::{Deserialize, Serialize};
 
 /// One page of the streams list.
@@ -65,6 +66,19 @@ pub enum Part {
         limit: u32,
         filter: String,
     },
+    /// A draft's settings as the wizard's last step lists them; with `before`, the task it
+    /// modifies, and what changes first.
+    TaskSettings {
+        draft: Box<TaskDraft>,
+        before: Option<Box<TaskDraft>>,
+    },
+    /// The request a draft makes, and the code that sends it from elsewhere: the `PUT` of a
+    /// modify, or the `POST` of a create.
+    Export {
+        stream: String,
+        draft: Box<TaskDraft>,
+        modify: bool,
+    },
 }
 
 impl Part {
@@ -75,17 +89,21 @@ impl Part {
             Part::Overview { .. }
             | Part::Traffic { .. }
             | Part::TaskProgress { .. }
-            | Part::Streams { .. } => Role::Viewer,
+            | Part::Streams { .. }
+            | Part::TaskSettings { .. }
+            | Part::Export { .. } => Role::Viewer,
         }
     }
 }
 
-/// What a successful create reports.
+/// What a successful create or modify reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TaskCreated {
+pub struct TaskSaved {
     pub stream: String,
     pub task_name: String,
-    /// The create timed out and DIS then confirmed the task exists.
+    /// The labels of the settings a modify changed (none for a create).
+    pub changed: Vec<String>,
+    /// DIS's answer was lost and DIS then reported the task as sent.
     pub confirmed_after_timeout: bool,
 }
 

@@ -1,11 +1,13 @@
 //! Parts of pages that the server renders to HTML for a server function to answer with: what
 //! the browser only shows and never edits (the overview, a task's progress, the partitions
-//! table, the traffic charts). The page inserts the markup as it is, so none of this code, nor
+//! table, the traffic charts, a task's settings and the request that makes it, with its curl and
+//! SDK code). The page inserts the markup as it is, so none of this code, nor
 //! the types it reads, is in the WASM. Server only.
 
 pub mod audit;
 pub mod overview;
 pub mod progress;
+pub mod request;
 pub mod streams;
 pub mod traffic;
 

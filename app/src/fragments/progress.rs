@@ -4,6 +4,7 @@
 use crate::components::table::{columns, Table};
 use crate::components::time::Ago;
 use crate::domain::dis::{StreamPartition, TaskDetails, TaskPartition};
+use crate::domain::export::{Call, ExportTarget};
 use crate::domain::health::{thousands, Attention, PartitionLag, SeqRange, TaskHealth};
 use crate::domain::preview::{dump_directory, object_directory};
 use crate::domain::{DataType, DumpTask, ZoneOffset};
@@ -54,13 +55,15 @@ pub fn stream_partitions(
     })
 }
 
-/// A task's settings and where it writes, its health in words, and each of its partitions.
-/// Dump directories are on `zone`'s clock.
+/// A task's settings and where it writes, its health in words, each of its partitions, and the
+/// task exported as the request that creates it (sent to `target`). Dump directories are on
+/// `zone`'s clock.
 pub fn task_progress(
     t: &TaskDetails,
     health: &TaskHealth,
     lags: &[PartitionLag],
     zone: ZoneOffset,
+    target: &ExportTarget,
 ) -> String {
     let attention = health.attention;
     let partitions = &t.partitions;
@@ -84,6 +87,9 @@ pub fn task_progress(
         None => None,
     }
     .unwrap_or_else(|| view! { <span class="muted">"Nothing dumped yet."</span> }.into_any());
+    let export = parsed
+        .as_ref()
+        .map(|task| super::request::export(task, target, Call::Create));
     let rows: Vec<(TaskPartition, PartitionLag)> = partitions
         .iter()
         .cloned()
@@ -125,5 +131,9 @@ pub fn task_progress(
                 </tr>
             }).collect_view()}
         </Table>
+        <section aria-labelledby="export-heading">
+            <h2 id="export-heading">"Export"</h2>
+            <div inner_html=export></div>
+        </section>
     })
 }

@@ -1,8 +1,7 @@
-//! `/streams/:stream/tasks/:task`: one dump task, where it writes, its partitions, its export,
-//! and start, pause, clone and delete.
+//! `/streams/:stream/tasks/:task`: one dump task, where it writes, its partitions and its export
+//! (the server renders them), and start, pause, modify, clone and delete.
 
 use crate::api::parts::Part;
-use crate::api::status::{get_console_status, ConsoleStatus};
 use crate::api::streams::get_dump_task;
 use crate::api::tasks::{delete_dump_task, set_task_state};
 use crate::components::action::Pending;
@@ -10,11 +9,10 @@ use crate::components::badge::StateBadge;
 use crate::components::notes::{ErrorNote, Problem};
 use crate::components::part::ServerPart;
 use crate::components::session::{allows, my_role};
-use crate::components::snippet::ExportSnippets;
 use crate::components::toast::{use_toasts, ToastKind};
 use crate::components::traffic::Traffic;
 use crate::domain::dis::{TaskAction, TaskDetails, TaskState};
-use crate::domain::{DataType, DumpTask, Role, StreamName};
+use crate::domain::{DataType, DumpTask, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -38,7 +36,6 @@ pub fn Task() -> impl IntoView {
         move || (key(), version.get()),
         |((s, t), _)| get_dump_task(s, t),
     );
-    let status = Resource::new(|| (), |_| get_console_status());
     // Made before the task's part, which waits (see `Traffic`).
     let traffic = view! {
         <Traffic stream=Signal::derive(move || key().0) heading="Stream traffic".to_owned() version=version/>
@@ -47,12 +44,12 @@ pub fn Task() -> impl IntoView {
         <Title text=move || key().1/>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading the dump task…"</p> }>
             {move || Suspend::new(async move {
-                match (data.await, status.await) {
-                    (Ok(t), Ok(status)) => {
+                match data.await {
+                    Ok(t) => {
                         let role = my_role().await;
-                        view! { <TaskDetailsView t status version role/> }.into_any()
+                        view! { <TaskDetailsView t version role/> }.into_any()
                     }
-                    (Err(e), _) | (_, Err(e)) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
+                    Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                 }
             })}
         </Transition>
@@ -62,15 +59,11 @@ pub fn Task() -> impl IntoView {
 }
 
 #[component]
-fn TaskDetailsView(
-    t: TaskDetails,
-    status: ConsoleStatus,
-    version: RwSignal<u64>,
-    role: Option<Role>,
-) -> impl IntoView {
+fn TaskDetailsView(t: TaskDetails, version: RwSignal<u64>, role: Option<Role>) -> impl IntoView {
     let (can_change, can_delete) = (allows(role, Role::Operator), allows(role, Role::Admin));
     let stream_href = format!("/streams/{}", t.stream_name);
     let clone_href = format!("/streams/{}/add-task?clone={}", t.stream_name, t.task_name);
+    let modify_href = format!("/streams/{}/tasks/{}/modify", t.stream_name, t.task_name);
     let toasts = use_toasts();
     let navigate = use_navigate();
     let pending = Pending::new();
@@ -118,16 +111,11 @@ fn TaskDetailsView(
     let pause = move |_| change(TaskAction::Stop);
     // DIS reports the descriptor; read it with the shared rules (the stream's data type does
     // not matter for reading a task back).
-    let parsed = t
+    // Modify needs settings the console can read back: an OBS task's.
+    let modifiable = t
         .obs_destination_description
         .as_ref()
-        .and_then(|d| DumpTask::from_descriptor(d, DataType::Json).ok());
-    let snippets = parsed
-        .zip(StreamName::parse(&t.stream_name).ok())
-        .map(|(task, stream)| {
-            let target = status.export.target(stream);
-            view! { <ExportSnippets task target/> }
-        });
+        .is_some_and(|d| DumpTask::from_descriptor(d, DataType::Json).is_ok());
     let confirm_name = name.clone();
     view! {
         <p class="context"><a href=stream_href>{t.stream_name.clone()}</a></p>
@@ -142,6 +130,7 @@ fn TaskDetailsView(
             {(can_change && state == TaskState::Running).then(|| view! {
                 <button type="button" on:click=pause.clone() disabled=move || pending.running()>"Pause"</button>
             })}
+            {(can_change && modifiable).then(|| view! { <a class="button" href=modify_href>"Modify"</a> })}
             {can_change.then(|| view! { <a class="button" href=clone_href>"Clone"</a> })}
             <button type="button" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
             {can_delete.then(|| view! {
@@ -165,9 +154,5 @@ fn TaskDetailsView(
         <ServerPart
             part=Part::TaskProgress { stream: t.stream_name.clone(), task: t.task_name.clone() }
             version=version/>
-        <section aria-labelledby="export-heading">
-            <h2 id="export-heading">"Export"</h2>
-            {snippets}
-        </section>
     }
 }

@@ -231,7 +231,10 @@ impl DisPort for FakeDis {
             stream_name: stream.to_string(),
             state: TaskState::Running,
             last_transfer_timestamp: last,
+            destination_type: "OBS".into(),
             obs_destination_description: Some(ObsDestinationDescriptor {
+                task_name: Some(task.to_string()),
+                agency_name: Some("dis_admin_agency".into()),
                 obs_bucket_path: Some("bucket".into()),
                 deliver_time_interval: Some(60),
                 ..ObsDestinationDescriptor::default()

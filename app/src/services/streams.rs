@@ -181,13 +181,15 @@ async fn task_details(
     .await
 }
 
-/// A task's settings, health and partitions, as HTML: its details and the stream's partitions,
-/// read side by side. Dump directories are on `zone`'s clock.
+/// A task's settings, health and partitions, and its export, as HTML: its details and the
+/// stream's partitions, read side by side. Dump directories are on `zone`'s clock; the export's
+/// requests go where `export` says.
 pub async fn task_progress(
     dis: &dyn DisPort,
     stream: &str,
     task: &str,
     zone: crate::domain::ZoneOffset,
+    export: &crate::api::status::ExportInfo,
 ) -> Result<String, AppError> {
     let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
     let task = TaskName::parse(task).map_err(AppError::Rejected)?;
@@ -199,7 +201,11 @@ pub async fn task_progress(
     .map_err(upstream_error)?;
     let (lags, health) = task_health(&details, &described.partitions, crate::clock::now_ms());
     Ok(crate::fragments::progress::task_progress(
-        &details, &health, &lags, zone,
+        &details,
+        &health,
+        &lags,
+        zone,
+        &export.target(stream),
     ))
 }
 

@@ -34,6 +34,9 @@ fn form_for(path: &str, v: &str) -> Option<String> {
         "/api/create_dump_task" => {
             format!("stream={v}&draft[task_name]={v}&draft[obs_bucket_path]={v}")
         }
+        "/api/update_dump_task" => format!(
+            "stream={v}&task={v}&draft[task_name]={v}&draft[file_prefix]={v}&started_from[task_name]={v}"
+        ),
         "/api/set_task_state" => format!("stream={v}&task_ids[0]={v}&action=start"),
         "/api/delete_dump_task" => format!("stream={v}&task={v}&confirm={v}"),
         // The operator filter is free text (failed logins record what was typed); the action
@@ -77,6 +80,8 @@ async fn hostile_names_and_oversized_values_get_a_clear_4xx_from_every_function(
                         serde_json::json!({"TaskProgress": {"stream": value, "task": value}}),
                         serde_json::json!({"Streams": {"after": value, "limit": 10, "filter": value}}),
                         serde_json::json!({"Audit": {"operator": "", "action": value, "outcome": value, "before_ms": 0}}),
+                        serde_json::json!({"TaskSettings": {"draft": {"task_name": value, "file_prefix": value}, "before": {"obs_bucket_path": value}}}),
+                        serde_json::json!({"Export": {"stream": value, "draft": {"task_name": value}, "modify": true}}),
                     ];
                     for part in parts {
                         let body = serde_json::json!({ "part": part }).to_string();

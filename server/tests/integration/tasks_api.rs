@@ -5,17 +5,35 @@ use crate::common;
 use app::domain::{DataType, DumpTask, TaskDraft};
 use common::{urlencode, TestApp};
 
-/// `draft[field]=value` pairs, the encoding server functions read.
-fn form(stream: &str, draft: &TaskDraft) -> String {
+/// `name[field]=value` pairs, the encoding server functions read.
+fn draft_pairs(name: &str, draft: &TaskDraft) -> Vec<String> {
     let value = serde_json::to_value(draft).unwrap();
+    value
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{name}[{k}]={}", urlencode(&text))
+        })
+        .collect()
+}
+
+/// The form of a create.
+fn form(stream: &str, draft: &TaskDraft) -> String {
     let mut pairs = vec![format!("stream={}", urlencode(stream))];
-    for (k, v) in value.as_object().unwrap() {
-        let text = match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        pairs.push(format!("draft[{k}]={}", urlencode(&text)));
-    }
+    pairs.extend(draft_pairs("draft", draft));
+    pairs.join("&")
+}
+
+/// The form of a modify of `task`, from the settings the form `started_from`.
+fn modify_form(stream: &str, task: &str, draft: &TaskDraft, started_from: &TaskDraft) -> String {
+    let mut pairs = vec![format!("stream={stream}&task={task}")];
+    pairs.extend(draft_pairs("draft", draft));
+    pairs.extend(draft_pairs("started_from", started_from));
     pairs.join("&")
 }
 
@@ -178,4 +196,117 @@ async fn deleting_needs_the_typed_name() {
     let (status, body) = delete("to-delete").await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("DIS.4354"), "{body}");
+}
+
+#[tokio::test]
+async fn a_modify_keeps_the_task_asks_before_overwriting_and_is_audited() {
+    let app = TestApp::spawn().await;
+    let created = TaskDraft {
+        task_name: "to-modify".into(),
+        obs_bucket_path: "dumps".into(),
+        file_prefix: "v1".into(),
+        consumer_strategy: "TRIM_HORIZON".into(),
+        ..TaskDraft::default()
+    };
+    let (status, _) = call(&app, form("demo-blob-logs", &created)).await;
+    assert_eq!(status, 200);
+    let modify = |draft: &TaskDraft, base: &TaskDraft| {
+        app.post_form(
+            "/api/update_dump_task",
+            modify_form("demo-blob-logs", "to-modify", draft, base),
+        )
+    };
+    // The start position is fixed: what the request says of it is not sent.
+    let mine = TaskDraft {
+        file_prefix: "v2".into(),
+        deliver_time_interval: "120".into(),
+        consumer_strategy: "LATEST".into(),
+        ..created.clone()
+    };
+    let (status, body) = modify(&mine, &created).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["changed"],
+        serde_json::json!(["Directory prefix", "Dump interval"])
+    );
+    let (_, task) = app
+        .post_form(
+            "/api/get_dump_task",
+            "stream=demo-blob-logs&task=to-modify".into(),
+        )
+        .await;
+    let d = &task["obs_destination_description"];
+    assert_eq!(
+        (
+            &d["file_prefix"],
+            &d["deliver_time_interval"],
+            &d["consumer_strategy"]
+        ),
+        (&"v2".into(), &120.into(), &"TRIM_HORIZON".into()),
+        "{task}"
+    );
+
+    // A form filled before that change: a conflict that names it, and nothing sent.
+    let stale = TaskDraft {
+        deliver_size_interval: "64".into(),
+        ..created.clone()
+    };
+    let (status, body) = modify(&stale, &created).await;
+    assert_eq!(status, 409, "{body}");
+    let message = body["Conflict"].as_str().unwrap();
+    assert!(
+        message.contains("Directory prefix is now v2 (was v1)"),
+        "{message}"
+    );
+    // The same, nothing changed, and a bad interval: refused with what to fix.
+    let (status, body) = modify(&mine, &mine).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["Rejected"]
+        .as_str()
+        .unwrap()
+        .starts_with("Nothing to save"));
+    let bad = TaskDraft {
+        deliver_time_interval: "10".into(),
+        ..mine.clone()
+    };
+    let (status, body) = modify(&bad, &mine).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["Invalid"]["fields"]
+        .to_string()
+        .contains("deliver_time_interval"));
+
+    let r = app
+        .client
+        .post(app.url("/api/list_audit"))
+        .form(&[
+            ("filter[operator]", ""),
+            ("filter[action]", "modify task"),
+            ("filter[outcome]", ""),
+            ("filter[before_ms]", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let lines: Vec<serde_json::Value> = r.json().await.unwrap();
+    let seen: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["target"].as_str().unwrap(),
+                l["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("demo-blob-logs/to-modify", "refused"),
+            ("demo-blob-logs/to-modify", "refused"),
+            ("demo-blob-logs/to-modify: deliver_size_interval", "refused"),
+            (
+                "demo-blob-logs/to-modify: file_prefix, deliver_time_interval",
+                "ok"
+            ),
+        ]
+    );
 }

@@ -1,37 +1,42 @@
 //! The wizard itself: which step shows, moving between steps, restoring and saving the draft,
-//! and creating the task. A failed create keeps every field and puts the error where the
-//! operator can act on it.
+//! and creating or modifying the task. A failed save keeps every field and puts the error where
+//! the operator can act on it.
 
 use super::review::ReviewStep;
-use super::state::{storage_key, Saved, Step, WizardState};
+use super::state::{reported_draft, Mode, Saved, Step, WizardState};
 use super::steps::{DestinationStep, FileTypeStep, PartitionStep, SchemaStep};
 use crate::api::status::ConsoleStatus;
-use crate::api::tasks::create_dump_task;
+use crate::api::streams::get_dump_task;
+use crate::api::tasks::{create_dump_task, update_dump_task};
 use crate::components::browser;
 use crate::components::fields::field_id;
 use crate::components::notes::Problem;
 use crate::components::toast::{use_toasts, ToastKind};
-use crate::domain::{DataType, DumpTask, Field, FieldErrors, StreamName, TaskDraft, ZoneOffset};
+use crate::domain::{DataType, DumpTask, Field, FieldErrors, TaskDraft, ZoneOffset};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use std::collections::BTreeSet;
 
-/// `initial`: the task being cloned and the draft made from it.
+/// `initial`: the draft the form starts from (a copy's or a modify's settings as DIS reports
+/// them).
 #[component]
 pub(super) fn Wizard(
     stream: String,
     data_type: DataType,
     status: ConsoleStatus,
-    initial: Option<(String, TaskDraft)>,
+    mode: Mode,
+    initial: TaskDraft,
 ) -> impl IntoView {
-    let key = match &initial {
-        Some((source, _)) => format!("{}:clone:{source}", storage_key(&stream)),
-        None => storage_key(&stream),
+    let key = mode.storage_key(&stream);
+    let modified = match &mode {
+        Mode::Modify(task) => Some(task.clone()),
+        Mode::New | Mode::Clone(_) => None,
     };
-    let cloned_from = initial.as_ref().map(|(source, _)| source.clone());
-    let draft = RwSignal::new(initial.map(|(_, d)| d).unwrap_or_default());
+    // What a modify compares with: DIS's settings when the form was filled.
+    let base = RwSignal::new(modified.is_some().then(|| initial.clone()));
+    let draft = RwSignal::new(initial);
     let step = RwSignal::new(Step::Destination);
     let sample = RwSignal::new(String::new());
     let touched = RwSignal::new(BTreeSet::new());
@@ -61,6 +66,9 @@ pub(super) fn Wizard(
                 draft.set(saved.draft);
                 step.set(saved.step);
                 sample.set(saved.sample);
+                if saved.base.is_some() {
+                    base.set(saved.base);
+                }
             }
         });
     }
@@ -71,6 +79,7 @@ pub(super) fn Wizard(
                 draft: draft.get(),
                 step: step.get(),
                 sample: sample.get(),
+                base: base.get(),
             };
             // The first run only subscribes: it must not overwrite what the restore reads.
             if first_run_done.is_some() {
@@ -110,11 +119,26 @@ pub(super) fn Wizard(
         }
     };
 
+    // A modify that would send the settings DIS already has: Save stays disabled.
+    let unchanged = Memo::new(move |_| {
+        base.with(|b| {
+            b.as_ref().is_some_and(|b| {
+                draft.with(|d| {
+                    matches!(
+                        (DumpTask::parse(d, data_type), DumpTask::parse(b, data_type)),
+                        (Ok(now), Ok(before)) if now == before
+                    )
+                })
+            })
+        })
+    });
+
     let toasts = use_toasts();
     let navigate = use_navigate();
-    let create = {
+    let save = {
         let stream = stream.clone();
         let key = key.clone();
+        let modified = modified.clone();
         move |_| {
             if busy.get_untracked() {
                 return;
@@ -132,46 +156,85 @@ pub(super) fn Wizard(
             }
             busy.set(true);
             banner.set(None);
-            let stream = stream.clone();
-            let key = key.clone();
+            let (stream, key, modified) = (stream.clone(), key.clone(), modified.clone());
             let navigate = navigate.clone();
             let d = draft.get_untracked();
+            let before = base.get_untracked();
             leptos::task::spawn_local(async move {
-                let result = create_dump_task(stream.clone(), d).await;
+                let result = match (&modified, before) {
+                    (Some(task), Some(before)) => {
+                        update_dump_task(stream.clone(), task.clone(), d, before).await
+                    }
+                    _ => create_dump_task(stream.clone(), d).await,
+                };
                 busy.set(false);
                 match result {
-                    Ok(created) => {
+                    Ok(saved) => {
                         browser::session_remove(&key);
-                        let note = if created.confirmed_after_timeout {
+                        let note = if saved.confirmed_after_timeout {
                             " (DIS answered late, then confirmed it)"
                         } else {
                             ""
                         };
+                        let done = if saved.changed.is_empty() {
+                            "created".to_string()
+                        } else {
+                            format!("modified: {}", saved.changed.join(", "))
+                        };
                         toasts.push(
                             ToastKind::Success,
-                            format!("Dump task {} created{note}.", created.task_name),
+                            format!("Dump task {} {done}{note}.", saved.task_name),
                         );
                         navigate(
-                            &format!("/streams/{}/tasks/{}", created.stream, created.task_name),
+                            &format!("/streams/{}/tasks/{}", saved.stream, saved.task_name),
                             NavigateOptions::default(),
                         );
                     }
-                    Err(e) => show_create_error(e, state, banner, go_to),
+                    // Someone else modified the task: the review now lists what saving would
+                    // change from their settings, and saving again overwrites them.
+                    Err(AppError::Conflict(message)) => {
+                        banner.set(Some(message));
+                        if let Some(task) = modified {
+                            match get_dump_task(stream, task)
+                                .await
+                                .map_err(|e| e.to_string())
+                                .and_then(|t| reported_draft(&t, data_type))
+                            {
+                                Ok(now) => base.set(Some(now)),
+                                Err(e) => banner.update(|b| {
+                                    if let Some(b) = b {
+                                        b.push_str(&format!(
+                                            " The task could not be read again: {e}"
+                                        ));
+                                    }
+                                }),
+                            }
+                        }
+                        go_to(Step::Review);
+                    }
+                    Err(e) => show_save_error(e, state, banner, go_to),
                 }
             });
         }
     };
+    let task_href = modified
+        .as_ref()
+        .map(|task| format!("/streams/{stream}/tasks/{task}"));
+    let cancel = {
+        let key = key.clone();
+        move |_| browser::session_remove(&key)
+    };
 
-    let target = status.export.target(
-        StreamName::parse(&stream)
-            .unwrap_or_else(|_| StreamName::parse("stream").expect("a literal valid name")),
-    );
-
+    let is_modify = modified.is_some();
     let stream_label = stream.clone();
     view! {
         <p class="context">
             "Stream " <strong>{stream_label}</strong> " · data type " <strong>{data_type.as_str()}</strong>
-            {cloned_from.map(|s| view! { " · a copy of " <strong>{s}</strong> })}
+            {match mode {
+                Mode::Clone(task) => Some(view! { " · a copy of " <strong>{task}</strong> }.into_any()),
+                Mode::Modify(task) => Some(view! { " · modifying " <strong>{task}</strong> }.into_any()),
+                Mode::New => None,
+            }}
         </p>
         <nav aria-label="Wizard steps">
             <ol class="steps">
@@ -201,22 +264,31 @@ pub(super) fn Wizard(
                 {move || format!("Step {} of 5: {}", step.get().index() + 1, step.get().title())}
             </h2>
             {move || match step.get() {
-                Step::Destination => view! { <DestinationStep state/> }.into_any(),
+                Step::Destination => view! { <DestinationStep state fixed=is_modify/> }.into_any(),
                 Step::FileType => view! { <FileTypeStep state data_type/> }.into_any(),
                 Step::Partition => view! { <PartitionStep state zone now/> }.into_any(),
                 Step::Schema => view! { <SchemaStep state zone sample now/> }.into_any(),
-                Step::Review => view! { <ReviewStep state data_type zone now target=target.clone()/> }.into_any(),
+                Step::Review => view! { <ReviewStep state zone now stream=stream.clone() base/> }.into_any(),
             }}
             <div class="wizard-actions">
                 <button type="button" on:click=back disabled=move || step.get() == Step::Destination>
                     "Back"
                 </button>
+                {task_href.map(|href| view! { <a class="button" href=href on:click=cancel>"Cancel"</a> })}
                 {move || {
                     if step.get() == Step::Review {
-                        let create = create.clone();
+                        let save = save.clone();
+                        let (label, working) = if is_modify {
+                            ("Save changes", "Saving…")
+                        } else {
+                            ("Create dump task", "Creating…")
+                        };
                         view! {
-                            <button type="button" class="primary" on:click=create aria-busy=move || busy.get().to_string()>
-                                {move || if busy.get() { "Creating…" } else { "Create dump task" }}
+                            <button type="button" class="primary" on:click=save
+                                aria-busy=move || busy.get().to_string()
+                                disabled=move || unchanged.get()
+                                aria-describedby=move || unchanged.get().then_some("nothing-to-save")>
+                                {move || if busy.get() { working } else { label }}
                             </button>
                         }
                         .into_any()
@@ -225,12 +297,15 @@ pub(super) fn Wizard(
                     }
                 }}
             </div>
+            <Show when=move || unchanged.get() && step.get() == Step::Review>
+                <p class="hint" id="nothing-to-save">"Nothing to save: these are the task's settings as DIS reports them. Change one first."</p>
+            </Show>
         </form>
     }
 }
 
-/// Puts a failed create where the operator can act on it, keeping every field.
-fn show_create_error(
+/// Puts a failed save where the operator can act on it, keeping every field.
+fn show_save_error(
     e: AppError,
     state: WizardState,
     banner: RwSignal<Option<String>>,

@@ -1,11 +1,12 @@
-//! The add-dump-task wizard: destination, file type, partition, timestamp schema, review.
+//! The dump task wizard: destination, file type, partition, timestamp schema, review. It adds a
+//! task, or modifies one in place.
 //!
 //! The draft is checked on every keystroke with the same `domain` rules the server applies, kept
 //! in session storage so a reload or a back-navigation restores it, and never cleared by a
 //! failed create.
 //!
 //! - [`routes`]: the pages that open the wizard, for a stream or after choosing one.
-//! - `flow`: moving between steps, saving the draft, creating the task.
+//! - `flow`: moving between steps, saving the draft, creating or modifying the task.
 //! - `state`: the steps, the draft and its errors.
 //! - `steps`, `review`: what each step asks and shows.
 //! - `preview`: where the files land.
@@ -17,5 +18,5 @@ pub mod routes;
 mod state;
 mod steps;
 
-pub use routes::{AddTask, PickStream};
+pub use routes::{AddTask, ModifyTask, PickStream};
 pub use state::Step;

@@ -2,7 +2,8 @@
 //! show under each field, and what session storage keeps.
 
 use crate::components::fields::FieldModel;
-use crate::domain::{Field, FieldErrors, TaskDraft};
+use crate::domain::dis::TaskDetails;
+use crate::domain::{DataType, DumpTask, Field, FieldErrors, TaskDraft};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -69,16 +70,53 @@ impl Step {
     }
 }
 
+/// What the wizard makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    New,
+    /// A new task from a copy of this one.
+    Clone(String),
+    /// This task, modified in place: its name and start position are fixed.
+    Modify(String),
+}
+
+impl Mode {
+    /// Where session storage keeps the draft: each task's copy and modify has its own.
+    pub(super) fn storage_key(&self, stream: &str) -> String {
+        match self {
+            Mode::New => format!("dis-console:add-task:{stream}"),
+            Mode::Clone(task) => format!("dis-console:add-task:{stream}:clone:{task}"),
+            Mode::Modify(task) => format!("dis-console:modify-task:{stream}/{task}"),
+        }
+    }
+}
+
+/// A task's settings as DIS reports them, as a draft; or why the console cannot read them.
+pub(super) fn reported_draft(t: &TaskDetails, data_type: DataType) -> Result<TaskDraft, String> {
+    let d = t
+        .obs_destination_description
+        .as_ref()
+        .ok_or_else(|| format!("{} does not dump to OBS.", t.task_name))?;
+    DumpTask::from_descriptor(d, data_type)
+        .map(|task| task.to_draft())
+        .map_err(|e| {
+            format!(
+                "DIS reports settings for {} that the console cannot read: {e}",
+                t.task_name
+            )
+        })
+}
+
 /// What session storage keeps of a wizard in progress.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Saved {
     pub draft: TaskDraft,
     pub step: Step,
     pub sample: String,
-}
-
-pub(super) fn storage_key(stream: &str) -> String {
-    format!("dis-console:add-task:{stream}")
+    /// A modify's settings as DIS reported them when the form was filled: what saving compares
+    /// with DIS again, and what the review lists changes from.
+    #[serde(default)]
+    pub base: Option<TaskDraft>,
 }
 
 /// The draft and its errors, shared by every step.

@@ -11,8 +11,9 @@ use crate::domain::task::{
 use crate::domain::{ConsumerStrategy, DataType, Field, ZoneOffset};
 use leptos::prelude::*;
 
+/// `fixed`: a modify, where the task's name and start position stay as they are.
 #[component]
-pub(super) fn DestinationStep(state: WizardState) -> impl IntoView {
+pub(super) fn DestinationStep(state: WizardState, fixed: bool) -> impl IntoView {
     let not_yet = "Not offered by this console yet";
     let destinations = vec![
         Choice::new("OBS", "OBS (object storage)"),
@@ -44,12 +45,33 @@ pub(super) fn DestinationStep(state: WizardState) -> impl IntoView {
                 })
                 .collect_view()}
         </fieldset>
-        <TextField model=state.model(Field::TaskName)/>
-        <TextField model=state.model(Field::AgencyName)/>
-        <RadioField
-            model=state.model(Field::ConsumerStrategy)
-            choices=consumer
-        />
+        {if fixed {
+            let (name, start) = state.draft.with_untracked(|d| {
+                let start = ConsumerStrategy::parse(&d.consumer_strategy)
+                    .map(ConsumerStrategy::label)
+                    .unwrap_or_default();
+                (d.task_name.clone(), start)
+            });
+            view! {
+                <dl class="facts">
+                    <dt>"Task name"</dt><dd>{name}</dd>
+                    <dt>"Start from"</dt><dd>{start}</dd>
+                </dl>
+                <p class="hint">"A task keeps its name and where it started reading: DIS goes on from its position in the stream."</p>
+                <TextField model=state.model(Field::AgencyName)/>
+            }
+            .into_any()
+        } else {
+            view! {
+                <TextField model=state.model(Field::TaskName)/>
+                <TextField model=state.model(Field::AgencyName)/>
+                <RadioField
+                    model=state.model(Field::ConsumerStrategy)
+                    choices=consumer
+                />
+            }
+            .into_any()
+        }}
     }
 }
 
