@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod chart;
 pub mod civil;
+pub mod clock;
 pub mod dis;
 pub mod errors;
 pub mod export;
