@@ -1,4 +1,5 @@
 import { test as base, expect, type Browser, type Page, type TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
 import { faultDir, knownSecrets } from '../playwright.config';
@@ -76,6 +77,18 @@ export async function logIn(page: Page, name: string, password: string) {
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/** Fails on any WCAG 2.0 or 2.1 A or AA violation axe finds on the page as it is now, naming
+ * each rule, its impact and the elements it found. */
+export async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const found = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}; at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+  expect(found, `accessibility violations on ${what}`).toEqual([]);
 }
 
 /** A task name no other test (or the other viewport's run) uses. */

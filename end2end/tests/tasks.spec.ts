@@ -5,7 +5,8 @@ import { dataDir, disTimeoutSeconds } from '../playwright.config';
 
 // Each demo stream takes at most five tasks, and both viewports run at once: the tests spread
 // their tasks so no stream ever holds more than four (demo-json-events: parquet and batch;
-// demo-csv-metrics: text, and life, late and modify (modify.spec.ts), which delete theirs;
+// demo-csv-metrics: text, and life, late, modify (modify.spec.ts) and a11y
+// (accessibility.spec.ts), which delete theirs;
 // demo-blob-logs: duplicate and keyboard; demo-orders: refused and dumped, and stalled
 // (overview.spec.ts, at 1280 px only), which deletes its own).
 test.describe('a task page', () => {

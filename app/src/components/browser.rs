@@ -86,6 +86,30 @@ pub fn copy_on_click(ev: &leptos::ev::MouseEvent) {
     let _ = ev;
 }
 
+/// Keeps Tab inside a dialog: Tab on its last control (`last_id`) goes to its first
+/// (`first_id`), and Shift+Tab on the first to the last, rather than out to the browser.
+pub fn keep_tab_within(ev: &leptos::ev::KeyboardEvent, first_id: &str, last_id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        if ev.key() != "Tab" {
+            return;
+        }
+        let active = leptos::prelude::document()
+            .active_element()
+            .map(|e| e.id())
+            .unwrap_or_default();
+        let target = match ev.shift_key() {
+            true if active == first_id => last_id,
+            false if active == last_id => first_id,
+            _ => return,
+        };
+        ev.prevent_default();
+        focus_id(target);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, first_id, last_id);
+}
+
 /// Moves keyboard focus to the element with this id.
 pub fn focus_id(id: &str) {
     #[cfg(feature = "hydrate")]

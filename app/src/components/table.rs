@@ -30,11 +30,12 @@ pub fn columns(labels: &[&'static str]) -> Vec<Column> {
         .collect()
 }
 
-/// A table of `columns`, whose rows are the children.
+/// A table of `columns`, whose rows are the children. On a narrow screen it scrolls sideways:
+/// its wrapper takes keyboard focus (so the arrow keys scroll it) and is named by the caption.
 #[component]
 pub fn Table(caption: &'static str, columns: Vec<Column>, children: Children) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=caption>
             <table>
                 <caption class="visually-hidden">{caption}</caption>
                 <thead><tr>

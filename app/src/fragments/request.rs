@@ -76,7 +76,8 @@ fn snippet(title: &'static str, text: String) -> impl IntoView {
                     "Copy"
                 </button>
             </div>
-            <pre id=format!("snippet-text-{slug}") aria-labelledby=format!("snippet-{slug}")><code>{text}</code></pre>
+            // Focusable, so a keyboard can scroll a long line into view.
+            <pre id=format!("snippet-text-{slug}") tabindex="0" aria-labelledby=format!("snippet-{slug}")><code>{text}</code></pre>
         </div>
     }
 }

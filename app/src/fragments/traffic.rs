@@ -15,6 +15,8 @@ pub fn traffic(t: &Traffic) -> String {
     super::html(view! {
         <p class="muted">{format!("Last {}. {totals}", t.window)}</p>
         <div class="charts" inner_html=t.charts.concat()></div>
-        <div class="table-wrap chart-table" inner_html=t.table.clone()></div>
+        // Focusable, so a keyboard can scroll the table sideways on a narrow screen.
+        <div class="table-wrap chart-table" tabindex="0" role="region"
+            aria-label=format!("Traffic as a table, last {}", t.window) inner_html=t.table.clone()></div>
     })
 }

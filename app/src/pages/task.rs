@@ -6,6 +6,7 @@ use crate::api::streams::get_dump_task;
 use crate::api::tasks::{delete_dump_task, set_task_state};
 use crate::components::action::Pending;
 use crate::components::badge::StateBadge;
+use crate::components::browser;
 use crate::components::notes::{ErrorNote, Problem};
 use crate::components::part::ServerPart;
 use crate::components::session::{allows, my_role};
@@ -109,14 +110,28 @@ fn TaskDetailsView(t: TaskDetails, version: RwSignal<u64>, role: Option<Role>) -
         move |_| change(TaskAction::Start)
     };
     let pause = move |_| change(TaskAction::Stop);
-    // DIS reports the descriptor; read it with the shared rules (the stream's data type does
-    // not matter for reading a task back).
-    // Modify needs settings the console can read back: an OBS task's.
+    // Modify needs settings the console can read back: an OBS task's, read with the shared
+    // rules (the stream's data type does not matter for reading a task back).
     let modifiable = t
         .obs_destination_description
         .as_ref()
         .is_some_and(|d| DumpTask::from_descriptor(d, DataType::Json).is_ok());
     let confirm_name = name.clone();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let delete_button = NodeRef::<leptos::html::Button>::new();
+    let open_dialog = move |_| {
+        pending.problem.set(None);
+        if let Some(d) = dialog.get() {
+            if d.show_modal().is_ok() {
+                confirming.set(true);
+            }
+        }
+    };
+    let close_dialog = move |_| {
+        if let Some(d) = dialog.get() {
+            d.close();
+        }
+    };
     view! {
         <p class="context"><a href=stream_href>{t.stream_name.clone()}</a></p>
         <div class="page-head">
@@ -134,23 +149,37 @@ fn TaskDetailsView(t: TaskDetails, version: RwSignal<u64>, role: Option<Role>) -
             {can_change.then(|| view! { <a class="button" href=clone_href>"Clone"</a> })}
             <button type="button" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
             {can_delete.then(|| view! {
-                <button type="button" class="danger" on:click=move |_| confirming.set(true) disabled=move || pending.running()>"Delete"</button>
+                <button type="button" class="danger" node_ref=delete_button on:click=open_dialog disabled=move || pending.running()>"Delete"</button>
             })}
         </div>
         <p class="progress muted" aria-live="polite">{move || pending.busy.get()}</p>
-        <Problem problem=pending.problem/>
-        <Show when=move || confirming.get()>
-            <form class="card confirm" on:submit=delete.clone()>
-                <div class="field">
-                    <label for="confirm-delete">{format!("Type {} to delete this task", confirm_name)}</label>
-                    <input id="confirm-delete" type="text" autocomplete="off"
-                        prop:value=move || typed.get()
-                        on:input=move |ev| typed.set(event_target_value(&ev))/>
-                </div>
-                <button type="submit" class="danger" disabled=move || pending.running()>"Delete dump task"</button>
-                <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-            </form>
-        </Show>
+        // A problem shows where the operator is: in the dialog while it is open.
+        {move || (!confirming.get()).then(|| view! { <Problem problem=pending.problem/> })}
+        {can_delete.then(|| view! {
+            // A modal dialog: the page behind it is inert, Escape closes it, and focus goes back
+            // to Delete.
+            <dialog class="card confirm-dialog" node_ref=dialog aria-labelledby="delete-heading"
+                on:keydown=|ev| browser::keep_tab_within(&ev, "confirm-delete", "cancel-delete")
+                on:close=move |_| {
+                    confirming.set(false);
+                    if let Some(button) = delete_button.get() {
+                        let _ = button.focus();
+                    }
+                }>
+                <form class="confirm" on:submit=delete.clone()>
+                    <h2 id="delete-heading">{format!("Delete {confirm_name}")}</h2>
+                    {move || confirming.get().then(|| view! { <Problem problem=pending.problem/> })}
+                    <div class="field">
+                        <label for="confirm-delete">{format!("Type {} to delete this task", confirm_name)}</label>
+                        <input id="confirm-delete" type="text" autocomplete="off"
+                            prop:value=move || typed.get()
+                            on:input=move |ev| typed.set(event_target_value(&ev))/>
+                    </div>
+                    <button type="submit" class="danger" disabled=move || pending.running()>"Delete dump task"</button>
+                    <button type="button" id="cancel-delete" on:click=close_dialog>"Cancel"</button>
+                </form>
+            </dialog>
+        })}
         <ServerPart
             part=Part::TaskProgress { stream: t.stream_name.clone(), task: t.task_name.clone() }
             version=version/>
