@@ -191,6 +191,14 @@ impl TaskDetails {
         })
     }
 
+    /// The task's settings read back with the shared rules, when DIS reports a descriptor the
+    /// console can read (the stream's data type does not matter for reading a task back).
+    pub fn read_back(&self) -> Option<super::task::DumpTask> {
+        self.obs_destination_description.as_ref().and_then(|d| {
+            super::task::DumpTask::from_descriptor(d, super::task::DataType::Json).ok()
+        })
+    }
+
     pub fn interval_seconds(&self) -> Option<u32> {
         self.obs_destination_description
             .as_ref()

@@ -7,7 +7,7 @@ use crate::domain::dis::{StreamPartition, TaskDetails, TaskPartition};
 use crate::domain::export::{Call, ExportTarget};
 use crate::domain::health::{thousands, Attention, PartitionLag, SeqRange, TaskHealth};
 use crate::domain::preview::{dump_directory, object_directory};
-use crate::domain::{DataType, DumpTask, ZoneOffset};
+use crate::domain::ZoneOffset;
 use leptos::prelude::*;
 
 /// A partition's range as the tables show it: `[0 : 25] (25 records)`, or DIS's text when it
@@ -73,9 +73,7 @@ pub fn task_progress(
         d.file_prefix.as_deref().unwrap_or(""),
         d.partition_format.as_deref().unwrap_or(""),
     );
-    // DIS reports the descriptor; read it with the shared rules (the stream's data type does
-    // not matter for reading a task back).
-    let parsed = DumpTask::from_descriptor(&d, DataType::Json).ok();
+    let parsed = t.read_back();
     let last_dump = match &parsed {
         Some(task) if task.processing_schema.is_some() => Some(view! {
             <span>"Each record goes to the directory of its own "<code>{task.processing_schema.as_ref().map(|s| s.timestamp_name.clone())}</code>" time."</span>

@@ -13,7 +13,7 @@ use crate::components::session::{allows, my_role};
 use crate::components::toast::{use_toasts, ToastKind};
 use crate::components::traffic::Traffic;
 use crate::domain::dis::{TaskAction, TaskDetails, TaskState};
-use crate::domain::{DataType, DumpTask, Role};
+use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -110,12 +110,8 @@ fn TaskDetailsView(t: TaskDetails, version: RwSignal<u64>, role: Option<Role>) -
         move |_| change(TaskAction::Start)
     };
     let pause = move |_| change(TaskAction::Stop);
-    // Modify needs settings the console can read back: an OBS task's, read with the shared
-    // rules (the stream's data type does not matter for reading a task back).
-    let modifiable = t
-        .obs_destination_description
-        .as_ref()
-        .is_some_and(|d| DumpTask::from_descriptor(d, DataType::Json).is_ok());
+    // Modify needs settings the console can read back.
+    let modifiable = t.read_back().is_some();
     let confirm_name = name.clone();
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let delete_button = NodeRef::<leptos::html::Button>::new();

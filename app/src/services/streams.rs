@@ -191,14 +191,7 @@ pub async fn task_progress(
     zone: crate::domain::ZoneOffset,
     export: &crate::api::status::ExportInfo,
 ) -> Result<String, AppError> {
-    let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
-    let task = TaskName::parse(task).map_err(AppError::Rejected)?;
-    let (described, details) = futures_util::future::try_join(
-        dis.describe_stream(&stream),
-        dis.show_dump_task(&stream, &task),
-    )
-    .await
-    .map_err(upstream_error)?;
+    let (stream, _, described, details) = task_and_stream(dis, stream, task).await?;
     let (lags, health) = task_health(&details, &described.partitions, crate::clock::now_ms());
     Ok(crate::fragments::progress::task_progress(
         &details,
@@ -207,6 +200,32 @@ pub async fn task_progress(
         zone,
         &export.target(stream),
     ))
+}
+
+/// A task and its stream as DIS describes them, read side by side (both names checked against
+/// the allowlist first).
+pub async fn task_and_stream(
+    dis: &dyn DisPort,
+    stream: &str,
+    task: &str,
+) -> Result<
+    (
+        StreamName,
+        TaskName,
+        DescribeStreamResponse,
+        crate::domain::dis::TaskDetails,
+    ),
+    AppError,
+> {
+    let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
+    let task = TaskName::parse(task).map_err(AppError::Rejected)?;
+    let (described, details) = futures_util::future::try_join(
+        dis.describe_stream(&stream),
+        dis.show_dump_task(&stream, &task),
+    )
+    .await
+    .map_err(upstream_error)?;
+    Ok((stream, task, described, details))
 }
 
 /// The stream named `stream` (checked against the allowlist first) as DIS describes it.

@@ -45,14 +45,8 @@ pub async fn update(
     draft: &TaskDraft,
     started_from: &TaskDraft,
 ) -> Result<TaskSaved, AppError> {
-    let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
-    let name = TaskName::parse(task).map_err(AppError::Rejected)?;
-    let (described, details) = futures_util::future::try_join(
-        dis.describe_stream(&stream),
-        dis.show_dump_task(&stream, &name),
-    )
-    .await
-    .map_err(upstream_error)?;
+    let (stream, name, described, details) =
+        super::streams::task_and_stream(dis, stream, task).await?;
     let data_type = described.data_type();
     let current = match (&details.destination_type[..], &details.obs_destination_description) {
         ("OBS", Some(d)) => DumpTask::from_descriptor(d, data_type).map_err(|e| {
@@ -192,10 +186,7 @@ mod tests {
         let details = crate::services::streams::task(dis, "s", "t0")
             .await
             .unwrap();
-        let d = details.obs_destination_description.unwrap();
-        DumpTask::from_descriptor(&d, crate::domain::DataType::Json)
-            .unwrap()
-            .to_draft()
+        details.read_back().unwrap().to_draft()
     }
 
     #[tokio::test]
