@@ -3,25 +3,29 @@
 //! ports; tests use the in-memory fakes in `services::fakes`.
 
 use crate::domain::audit::AuditQuery;
+use crate::domain::clock::ClockFinding;
 use crate::domain::dis::{
     DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
     PutRecordsResponse, TaskAction, TaskDetails,
 };
+use crate::domain::files::{ObjectPage, Recent, StoredObject};
 use crate::domain::metrics::MetricsResponse;
 use crate::domain::overview::OverviewSnapshot;
+use crate::domain::task::BucketName;
 use crate::domain::{
     AuditEntry, DumpTask, Me, OperatorInfo, PartitionId, Role, StreamName, TaskName,
 };
 use std::sync::Arc;
 
-/// A failed DIS call, as the port reports it. `detail` is for the server log only; everything
+/// A failed DIS or OBS call, as the port reports it. `detail` is for the server log only; everything
 /// else may inform the operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpstreamError {
     pub kind: UpstreamKind,
     /// DIS's code (`DIS.4301`) when DIS answered with one.
     pub code: Option<String>,
-    /// DIS's `X-Request-Id`, for a support ticket with the cloud.
+    /// DIS's `X-Request-Id` (or OBS's `x-obs-request-id`), for a support ticket with the
+    /// cloud.
     pub dis_request_id: Option<String>,
     pub detail: String,
 }
@@ -222,3 +226,62 @@ pub trait Accounts: Send + Sync {
 /// The accounts store as context.
 #[derive(Clone)]
 pub struct AccountsPort(pub Arc<dyn Accounts>);
+
+/// The OBS operations the Files panel uses. Buckets reach it only as allowlisted
+/// [`BucketName`]s; keys are the task's own ([`crate::domain::files::check_task_key`]).
+#[async_trait::async_trait]
+pub trait ObsPort: Send + Sync {
+    /// One page (at most 1,000 objects) of the objects whose keys start with `prefix`, after
+    /// the page `continuation` names.
+    async fn list(
+        &self,
+        bucket: &BucketName,
+        prefix: &str,
+        continuation: Option<&str>,
+    ) -> Result<ObjectPage, UpstreamError>;
+
+    /// An object's size and last-modified time.
+    async fn head(&self, bucket: &BucketName, key: &str) -> Result<StoredObject, UpstreamError>;
+
+    /// The first `limit` bytes of an object (a ranged GET).
+    async fn first_bytes(
+        &self,
+        bucket: &BucketName,
+        key: &str,
+        limit: u64,
+    ) -> Result<Vec<u8>, UpstreamError>;
+}
+
+/// OBS as context: the reader, or why the console cannot read OBS; and the newest finding about
+/// DIS's clock, shared by every page.
+#[derive(Clone)]
+pub struct Obs {
+    pub reader: Result<Arc<dyn ObsPort>, String>,
+    pub clock: Arc<std::sync::Mutex<Option<ClockFinding>>>,
+    /// Recent listings by bucket and prefix, shared by every operator for a few seconds.
+    pub recent: Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<Recent>>>>,
+}
+
+impl Obs {
+    pub fn new(reader: Result<Arc<dyn ObsPort>, String>) -> Self {
+        Obs {
+            reader,
+            clock: Arc::default(),
+            recent: Arc::default(),
+        }
+    }
+
+    /// The newest finding about DIS's clock.
+    pub fn finding(&self) -> Option<ClockFinding> {
+        self.clock.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Keeps `finding` when it measured the clock; a finding that could not tell leaves an
+    /// earlier measurement in place.
+    pub fn found(&self, finding: &ClockFinding) {
+        let mut clock = self.clock.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(finding, ClockFinding::Measured { .. }) || clock.is_none() {
+            *clock = Some(finding.clone());
+        }
+    }
+}

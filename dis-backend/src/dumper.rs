@@ -135,6 +135,13 @@ fn write_text(
         ));
         let joined = contents.join(task.record_delimiter.as_text().as_bytes());
         std::fs::write(&file, joined)?;
+        // OBS stamps an object when its upload ends: the dump's time, also when a test runs
+        // a dump ahead of the clock.
+        let dumped = std::time::UNIX_EPOCH + std::time::Duration::from_millis(now_ms.max(0) as u64);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)?
+            .set_modified(dumped)?;
         files.push(file);
     }
     Ok(files)

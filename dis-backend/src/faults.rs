@@ -38,6 +38,8 @@ pub struct Faults {
     /// Tasks whose dumps have stopped, and by how many minutes their clocks still have to be
     /// put back (0 once done).
     stalls: Mutex<Vec<(String, i64)>>,
+    /// Buckets the embedded OBS refuses to let the console's key read.
+    denied_buckets: Mutex<Vec<String>>,
 }
 
 impl Faults {
@@ -83,13 +85,24 @@ impl Faults {
         due
     }
 
+    /// Makes the embedded OBS refuse every read of `bucket` with AccessDenied, as OBS does when
+    /// no bucket policy grants the key.
+    pub fn deny_read(&self, bucket: &str) {
+        lock(&self.denied_buckets).push(bucket.to_owned());
+    }
+
+    pub(crate) fn read_denied(&self, bucket: &str) -> bool {
+        lock(&self.denied_buckets).iter().any(|b| b == bucket)
+    }
+
     pub fn clear(&self) {
         lock(&self.queue).clear();
     }
 
     /// Queues the faults of every file in `dir`, then deletes the files. A line is
     /// `<fault> <calls> [needle]`: `system_error 1`, `drop_connection 2`, `malformed_json 1`,
-    /// `reject_441 1 my-task`, `latency_ms 3000`; or `stall_dumps <minutes> <task>`. Unknown lines are logged and skipped. Files
+    /// `reject_441 1 my-task`, `latency_ms 3000`; or `stall_dumps <minutes> <task>`; or `deny_read 1 <bucket>` (the
+    /// embedded OBS refuses to let the console's key read the bucket). Unknown lines are logged and skipped. Files
     /// whose names start with `.` are still being written and wait for the next call.
     pub(crate) fn load_dir(&self, dir: &std::path::Path) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -132,6 +145,13 @@ impl Faults {
                     match needle {
                         Some(task) => self.stall_dumps(&task, n as i64),
                         None => tracing::warn!(line, "stall_dumps needs a task name"),
+                    }
+                    continue;
+                }
+                "deny_read" => {
+                    match needle {
+                        Some(bucket) => self.deny_read(&bucket),
+                        None => tracing::warn!(line, "deny_read needs a bucket name"),
                     }
                     continue;
                 }

@@ -13,6 +13,7 @@
 //! - [`state`], [`log`], [`seed`], [`dumper`]: the data (each partition's records in an
 //!   append-only log), the demo streams, the dumps.
 //! - [`demo`]: the demo streams' synthetic traffic.
+//! - [`obs`]: the dump folder served as OBS serves a bucket, on a listener of its own.
 //! - [`faults`]: fault injection for tests.
 
 pub mod auth;
@@ -20,6 +21,7 @@ pub mod demo;
 pub mod dumper;
 pub mod faults;
 pub mod log;
+pub mod obs;
 pub mod refusal;
 mod routes;
 pub mod seed;
@@ -94,6 +96,7 @@ const TRAFFIC_SAVE_EVERY_MS: i64 = 60_000;
 pub struct BackendHandle {
     shared: Arc<Shared>,
     addr: std::net::SocketAddr,
+    obs_addr: std::net::SocketAddr,
 }
 
 impl BackendHandle {
@@ -103,6 +106,11 @@ impl BackendHandle {
 
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The embedded OBS: `http://127.0.0.1:<port>`, path-style.
+    pub fn obs_endpoint(&self) -> String {
+        format!("http://{}", self.obs_addr)
     }
 
     /// Fault injection, for tests.
@@ -136,6 +144,14 @@ impl Shared {
     pub(crate) fn persist(&self, state: &State) {
         if let Err(e) = state::save(&self.config.data_dir, state) {
             tracing::error!(error = %e, "the DIS backend cannot save its state");
+        }
+    }
+
+    /// Makes the bucket a task names exist in the embedded OBS, as DIS requires of a real one.
+    pub(crate) fn open_bucket(&self, bucket: &str) {
+        let dir = self.config.data_dir.join("obs").join(bucket);
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            tracing::error!(error = %e, "the DIS backend cannot make a bucket's folder");
         }
     }
 
@@ -203,11 +219,12 @@ impl Shared {
     }
 }
 
-/// Starts the backend on `listener`, loading or seeding its state, with the dumper ticking every
-/// second. It stops when the runtime does.
+/// Starts the backend, DIS on `listener` and OBS on `obs_listener`, loading or seeding its
+/// state, with the dumper ticking every second. It stops when the runtime does.
 pub async fn start(
     config: BackendConfig,
     listener: tokio::net::TcpListener,
+    obs_listener: tokio::net::TcpListener,
 ) -> std::io::Result<BackendHandle> {
     std::fs::create_dir_all(&config.data_dir)?;
     let mut state = match state::load(&config.data_dir)? {
@@ -223,22 +240,23 @@ pub async fn start(
     };
     state::open_logs(&config.data_dir, &mut state)?;
     let addr = listener.local_addr()?;
+    let obs_addr = obs_listener.local_addr()?;
     let shared = Arc::new(Shared {
         config,
         state: Mutex::new(state),
         faults: Faults::default(),
         issued: Mutex::new(HashMap::new()),
     });
-    let app = routes::router(shared.clone());
-    tokio::spawn(async move {
-        use axum::serve::ListenerExt;
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!(error = %e, "the DIS backend stopped");
-        }
-    });
+    serve(
+        listener,
+        routes::router(shared.clone()),
+        "the DIS backend stopped",
+    );
+    serve(
+        obs_listener,
+        obs::router(shared.clone()),
+        "the embedded OBS stopped",
+    );
     let ticker = Arc::downgrade(&shared);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -263,5 +281,21 @@ pub async fn start(
             }
         }
     });
-    Ok(BackendHandle { shared, addr })
+    Ok(BackendHandle {
+        shared,
+        addr,
+        obs_addr,
+    })
+}
+
+fn serve(listener: tokio::net::TcpListener, app: axum::Router, stopped: &'static str) {
+    tokio::spawn(async move {
+        use axum::serve::ListenerExt;
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "{stopped}");
+        }
+    });
 }

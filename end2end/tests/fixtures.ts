@@ -112,7 +112,8 @@ export function injectFault(line: string) {
 }
 
 /** Creates a text task through the wizard and lands on its page; `beforeCreate` runs just
- * before the Create button is pressed. */
+ * before the Create button is pressed; `timeDirectories` picks the time directories by their
+ * label. */
 export async function createTask(
   page: Page,
   stream: string,
@@ -120,6 +121,7 @@ export async function createTask(
   bucket: string,
   interval?: number,
   beforeCreate?: () => void,
+  timeDirectories?: string,
 ) {
   await gotoHydrated(page, `/streams/${stream}/add-task`);
   const heading = page.getByRole('heading', { level: 2, name: /^Step \d of 5/ });
@@ -132,6 +134,9 @@ export async function createTask(
   await page.getByLabel('Directory prefix', { exact: true }).fill('cloned/prefix');
   if (interval !== undefined) {
     await page.getByLabel('Dump interval (seconds)', { exact: true }).fill(String(interval));
+  }
+  if (timeDirectories !== undefined) {
+    await page.getByLabel('Time directories', { exact: true }).selectOption({ label: timeDirectories });
   }
   for (const step of ['Timestamp schema', 'Review']) {
     await page.getByRole('button', { name: 'Next' }).click();

@@ -1,14 +1,12 @@
 import { test, expect, createTask, failingFaults, gotoHydrated, injectFault, uniqueName } from './fixtures';
-import fs from 'node:fs';
-import path from 'node:path';
-import { dataDir, disTimeoutSeconds } from '../playwright.config';
+import { disTimeoutSeconds } from '../playwright.config';
 
 // Each demo stream takes at most five tasks, and both viewports run at once: the tests spread
 // their tasks so no stream ever holds more than four (demo-json-events: parquet and batch;
 // demo-csv-metrics: text, and life, late, modify (modify.spec.ts) and a11y
 // (accessibility.spec.ts), which delete theirs;
-// demo-blob-logs: duplicate and keyboard; demo-orders: refused and dumped, and stalled
-// (overview.spec.ts, at 1280 px only), which deletes its own).
+// demo-blob-logs: duplicate and keyboard; demo-orders: refused, files (files.spec.ts), which
+// deletes its own, and stalled (overview.spec.ts, at 1280 px only), which deletes its own).
 test.describe('a task page', () => {
   // The wrong delete confirmation is refused with a 400, which the browser logs.
   test.use({ allowedConsoleErrors: [/status of 400/] });
@@ -101,36 +99,6 @@ test.describe('a DIS error on an action', () => {
     await expect(badge).toHaveText('PAUSED');
     await expect(alert).toHaveCount(0);
   });
-});
-
-test('the task page shows the directory the backend wrote the test records to', async ({ page }, info) => {
-  // DIS dumps at most every 30 seconds: the test waits one interval out, polling the page.
-  test.setTimeout(120_000);
-  const name = uniqueName('dumped', info);
-  await createTask(page, 'demo-orders', name, 'dump-bucket', 30);
-  await expect(page.locator('dt:text-is("Last dump went to") + dd')).toHaveText('Nothing dumped yet.');
-
-  await gotoHydrated(page, '/streams/demo-orders');
-  const records = page.getByRole('region', { name: 'Send test records' });
-  const marker = `order ${name}`;
-  await records.getByLabel('Records').fill(`{"id": 1, "what": "${marker}"}\n{"id": 2, "what": "${marker}"}`);
-  await records.getByRole('button', { name: 'Send records' }).click();
-  await expect(records).toContainText('DIS accepted 2 record(s).');
-
-  await gotoHydrated(page, `/streams/demo-orders/tasks/${name}`);
-  const landed = page.locator('dt:text-is("Last dump went to") + dd code');
-  await expect(async () => {
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(landed).toHaveText(/^dump-bucket\/cloned\/prefix\/\d{4}\/\d{2}\/\d{2}\/$/, { timeout: 1_000 });
-  }).toPass({ timeout: 90_000, intervals: [1_000] });
-
-  // The file is where the page says, and holds the records.
-  const dir = path.join(dataDir, 'dis', 'obs', ...(await landed.textContent())!.split('/').filter(Boolean));
-  const files = fs.readdirSync(dir).filter((f) => f.startsWith(`${name}_`));
-  expect(files).toHaveLength(1);
-  const contents = fs.readFileSync(path.join(dir, files[0]), 'utf8');
-  expect(contents).toContain(`"what": "${marker}"`);
-  expect(contents.split('\n')).toHaveLength(2);
 });
 
 test.describe('DIS faults', () => {

@@ -38,6 +38,10 @@ enum Command {
         /// Directory for the backend's state and dumped files.
         #[arg(long)]
         data: PathBuf,
+        /// Address of the embedded OBS, which serves the dumped files; unset, a free port on
+        /// the --listen address.
+        #[arg(long)]
+        obs_listen: Option<SocketAddr>,
     },
 }
 
@@ -67,7 +71,11 @@ pub fn run(cli: Cli) -> Result<(), StartupError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(),
         Command::User { action } => user(action),
-        Command::DisBackend { listen, data } => startup::dis_backend(listen, data),
+        Command::DisBackend {
+            listen,
+            data,
+            obs_listen,
+        } => startup::dis_backend(listen, data, obs_listen),
     }
 }
 

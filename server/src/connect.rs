@@ -6,6 +6,7 @@
 use crate::config::{Config, Credentials};
 use crate::dis::token::{IamTokens, TokenSource};
 use crate::dis::{Auth, ClientConfig, DisClient, Limits};
+use crate::obs::{ObsClient, ObsConfig};
 use dis_backend::{BackendConfig, BackendHandle};
 use rand::distr::{Alphanumeric, SampleString};
 use secrecy::{ExposeSecret, SecretString};
@@ -13,6 +14,8 @@ use std::sync::Arc;
 
 pub struct Connection {
     pub client: Arc<DisClient>,
+    /// The OBS reader, or why there is none.
+    pub obs: app::ports::Obs,
     /// The embedded backend, when the console runs one.
     pub backend: Option<BackendHandle>,
 }
@@ -48,8 +51,17 @@ pub async fn connect(config: &Config) -> Result<Connection, String> {
                     ..Limits::default()
                 },
             })?;
+            let obs = match &remote.credentials {
+                Credentials::AkSk(keys) => remote_obs(config, &remote.region, keys),
+                Credentials::Token(_) | Credentials::Iam(_) => Err(
+                    "Listing files needs an access key: the console signs OBS requests with \
+                     DIS_AK and DIS_SK, and it is signing in to DIS with a token."
+                        .to_owned(),
+                ),
+            };
             Ok(Connection {
                 client: Arc::new(client),
+                obs: app::ports::Obs::new(obs),
                 backend: None,
             })
         }
@@ -68,9 +80,12 @@ pub async fn connect(config: &Config) -> Result<Connection, String> {
                 ),
             };
             let project_id = format!("{:032x}", rand::random::<u128>());
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .map_err(|e| format!("cannot open a loopback port for the embedded DIS: {e}"))?;
+            let bind = || async {
+                tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .map_err(|e| format!("cannot open a loopback port for the embedded DIS: {e}"))
+            };
+            let (listener, obs_listener) = (bind().await?, bind().await?);
             let backend = dis_backend::start(
                 BackendConfig {
                     access_key: ak.clone(),
@@ -85,9 +100,22 @@ pub async fn connect(config: &Config) -> Result<Connection, String> {
                     fault_dir: config.backend_fault_dir.clone(),
                 },
                 listener,
+                obs_listener,
             )
             .await
             .map_err(|e| format!("cannot start the embedded DIS: {e}"))?;
+            let obs = ObsClient::new(ObsConfig {
+                endpoint: config
+                    .obs
+                    .endpoint
+                    .clone()
+                    .unwrap_or_else(|| backend.obs_endpoint()),
+                path_style: config.obs.path_style.unwrap_or(true),
+                region: crate::http::router::EMBEDDED_REGION.to_owned(),
+                access_key: SecretString::from(ak.clone()),
+                secret_key: SecretString::from(sk.expose_secret().to_string()),
+                limits: limits(config),
+            })?;
             let client = DisClient::new(ClientConfig {
                 endpoint: backend.endpoint(),
                 project_id,
@@ -101,10 +129,46 @@ pub async fn connect(config: &Config) -> Result<Connection, String> {
                 },
             })?;
             tracing::info!(endpoint = %backend.endpoint(), "embedded DIS backend started");
+            tracing::info!(
+                endpoint = %backend.obs_endpoint(),
+                "OBS endpoint listening on {}",
+                backend.obs_endpoint()
+            );
             Ok(Connection {
                 client: Arc::new(client),
+                obs: app::ports::Obs::new(Ok(Arc::new(obs))),
                 backend: Some(backend),
             })
         }
     }
+}
+
+/// The limits of DIS calls, which OBS reads share.
+fn limits(config: &Config) -> Limits {
+    Limits {
+        request_timeout: config.dis_timeout,
+        ..Limits::default()
+    }
+}
+
+/// The OBS of the region DIS is in (or `OBS_ENDPOINT`), signed with the console's key pair.
+fn remote_obs(
+    config: &Config,
+    region: &str,
+    keys: &crate::config::AkSk,
+) -> Result<Arc<dyn app::ports::ObsPort>, String> {
+    let endpoint = config
+        .obs
+        .endpoint
+        .clone()
+        .unwrap_or_else(|| format!("https://obs.{region}.myhuaweicloud.com"));
+    let client = ObsClient::new(ObsConfig {
+        endpoint,
+        path_style: config.obs.path_style.unwrap_or(false),
+        region: region.to_owned(),
+        access_key: SecretString::from(keys.ak.expose_secret().to_string()),
+        secret_key: SecretString::from(keys.sk.expose_secret().to_string()),
+        limits: limits(config),
+    })?;
+    Ok(Arc::new(client))
 }

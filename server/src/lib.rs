@@ -7,6 +7,7 @@
 //! - [`accounts`]: operators, logins and the audit log in SQLite (the `Accounts` port).
 //! - [`dis`]: the DIS client (the `DisPort`), and [`connect`], which picks a remote DIS or
 //!   starts the embedded backend (the `dis-backend` crate).
+//! - [`obs`]: the OBS reader (the `ObsPort`): the files dump tasks wrote.
 //! - [`overview`]: the overview snapshot, read from DIS in the background and shared.
 
 pub mod accounts;
@@ -15,6 +16,7 @@ pub mod config;
 pub mod connect;
 pub mod dis;
 pub mod http;
+pub mod obs;
 pub mod overview;
 pub mod startup;
 pub mod telemetry;

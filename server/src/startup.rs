@@ -108,7 +108,8 @@ async fn run(mut config: Config) -> Result<(), StartupError> {
         .map_err(|e| config_error(format!("DIS: {e}")))?;
     // Keeps the embedded backend's handle alive as long as the console runs.
     let _backend = connection.backend;
-    let router = http::router(AppState::new(&config, connection.client, &accounts));
+    let router =
+        http::router(AppState::new(&config, connection.client, &accounts).with_obs(connection.obs));
     let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
         http::shutdown_signal().await;
@@ -167,12 +168,20 @@ fn print_how_to_log_in(config: &Config, accounts: &accounts::Opened) {
 }
 
 /// `server dis-backend`: the embedded DIS-compatible backend alone, until SIGINT or SIGTERM.
-pub fn dis_backend(listen: SocketAddr, data: PathBuf) -> Result<(), StartupError> {
+pub fn dis_backend(
+    listen: SocketAddr,
+    data: PathBuf,
+    obs_listen: Option<SocketAddr>,
+) -> Result<(), StartupError> {
     let settings = BackendSettings::from_lookup(crate::config::env_lookup)?;
     telemetry::init(crate::config::LogFormat::Text, "info");
     runtime()?.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
             StartupError::Config(format!("--listen: cannot listen on {listen}: {e}"))
+        })?;
+        let obs_addr = obs_listen.unwrap_or(SocketAddr::new(listen.ip(), 0));
+        let obs_listener = tokio::net::TcpListener::bind(obs_addr).await.map_err(|e| {
+            StartupError::Config(format!("--obs-listen: cannot listen on {obs_addr}: {e}"))
         })?;
         let config = dis_backend::BackendConfig {
             access_key: settings.access_key,
@@ -186,10 +195,13 @@ pub fn dis_backend(listen: SocketAddr, data: PathBuf) -> Result<(), StartupError
             demo_traffic: settings.demo_traffic,
             fault_dir: None,
         };
-        let handle = dis_backend::start(config, listener).await.map_err(|e| {
-            StartupError::Config(format!("--data: cannot use the data directory: {e}"))
-        })?;
+        let handle = dis_backend::start(config, listener, obs_listener)
+            .await
+            .map_err(|e| {
+                StartupError::Config(format!("--data: cannot use the data directory: {e}"))
+            })?;
         println!("DIS backend listening on {}", handle.endpoint());
+        println!("OBS endpoint listening on {}", handle.obs_endpoint());
         http::shutdown_signal().await;
         Ok(())
     })

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts `server dis-backend` on a free loopback port with a fresh data directory, drives it with
-# the official Python SDK (official_sdk.py), and stops it. Exit status: the SDK script's.
+# the official Python SDK (official_sdk.py), reads its OBS endpoint with boto3 and esdk-obs-python
+# (obs_clients.py), and stops it. Exit status: the SDK script's.
 set -euo pipefail
 
 server_bin=${1:?usage: run.sh SERVER_BINARY}
@@ -18,14 +19,17 @@ export CONSOLE_DEMO_TRAFFIC=off
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 
-# The backend prints its address once it listens.
+# The backend prints its addresses once it listens: DIS's, then its OBS endpoint's.
 endpoint=""
+obs=""
 for _ in $(seq 1 100); do
-  endpoint=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n1 || true)
-  [ -n "$endpoint" ] && break
+  endpoint=$(sed -n 's|^DIS backend listening on \(http://[0-9.:]*\)$|\1|p' "$log" | head -n1)
+  obs=$(sed -n 's|^OBS endpoint listening on \(http://[0-9.:]*\)$|\1|p' "$log" | head -n1)
+  [ -n "$endpoint" ] && [ -n "$obs" ] && break
   kill -0 "$pid" 2>/dev/null || { cat "$log"; exit 1; }
   sleep 0.1
 done
-[ -n "$endpoint" ] || { echo "the DIS backend did not start"; cat "$log"; exit 1; }
+[ -n "$endpoint" ] && [ -n "$obs" ] || { echo "the DIS backend did not start"; cat "$log"; exit 1; }
 
 "$python" tests/sdk/official_sdk.py "$endpoint"
+"$python" tests/sdk/obs_clients.py "$endpoint" "$obs"

@@ -134,6 +134,23 @@ pub fn dis() -> Result<std::sync::Arc<dyn crate::ports::DisPort>, AppError> {
     provided::<crate::ports::Dis>("Dis").map(|d| d.0)
 }
 
+/// The console's status, with the clock previews use: the configured zone, or the one the
+/// newest files measured.
+pub fn status() -> Result<super::status::ConsoleStatus, AppError> {
+    use crate::domain::clock::RegionClock;
+    let mut status = provided::<super::status::ConsoleStatus>("ConsoleStatus")?;
+    let configured = crate::domain::ZoneOffset::from_minutes(status.time_zone_minutes)
+        .unwrap_or(crate::domain::ZoneOffset::UTC);
+    let finding = leptos::prelude::use_context::<crate::ports::Obs>().and_then(|o| o.finding());
+    status.clock = RegionClock::resolve(configured, status.time_zone_set, finding.as_ref());
+    Ok(status)
+}
+
+/// OBS as the server provides it.
+pub fn obs() -> Result<crate::ports::Obs, AppError> {
+    provided::<crate::ports::Obs>("Obs")
+}
+
 /// The overview the server keeps.
 pub fn overview() -> Result<std::sync::Arc<dyn crate::ports::OverviewSource>, AppError> {
     provided::<crate::ports::Overview>("Overview").map(|o| o.0)

@@ -10,18 +10,18 @@ use {
     crate::domain::overview::StateFilter,
     crate::domain::{AuditFilter, DataType, DumpTask, Role, StreamName, TaskDraft, ZoneOffset},
     crate::fragments,
-    crate::services::{operators, streams, traffic},
+    crate::services::{files, operators, streams, traffic},
 };
 
 #[cfg(feature = "ssr")]
 fn status() -> Result<super::status::ConsoleStatus, AppError> {
-    envelope::provided::<super::status::ConsoleStatus>("ConsoleStatus")
+    envelope::status()
 }
 
-/// The zone of the region's time directories (`DIS_TIME_ZONE`).
+/// The zone of the region's time directories: measured from files, or `DIS_TIME_ZONE`.
 #[cfg(feature = "ssr")]
 fn zone() -> Result<ZoneOffset, AppError> {
-    Ok(ZoneOffset::from_minutes(status()?.time_zone_minutes).unwrap_or(ZoneOffset::UTC))
+    Ok(status()?.clock.zone())
 }
 
 /// A draft a page shows. The page has checked it against the stream's data type; showing it
@@ -127,6 +127,31 @@ pub async fn get_part(part: Part) -> Result<String, AppError> {
                         &target,
                         call,
                     ))
+                }
+                Part::TaskFiles { stream, task, page } => {
+                    let (dis, obs) = (envelope::dis()?, envelope::obs()?);
+                    let view = files::task_files(dis.as_ref(), &obs, &stream, &task, now).await?;
+                    // The measurement just made is the clock the page shows times on.
+                    let clock = status()?.clock;
+                    let can_read = me.is_some_and(|me| me.role >= Role::Operator);
+                    Ok(fragments::files::task_files(
+                        &view,
+                        page as usize,
+                        can_read,
+                        clock,
+                        now,
+                    ))
+                }
+                Part::FirstLines { stream, task, key } => {
+                    let (dis, obs) = (envelope::dis()?, envelope::obs()?);
+                    let (object, lines) =
+                        files::first_lines(dis.as_ref(), &obs, &stream, &task, &key).await?;
+                    Ok(fragments::files::first_lines(&object, &lines))
+                }
+                Part::StreamFiles { stream } => {
+                    let (dis, obs) = (envelope::dis()?, envelope::obs()?);
+                    let rows = files::stream_hour(dis.as_ref(), &obs, &stream, now).await?;
+                    Ok(fragments::files::stream_hour(rows))
                 }
                 Part::Audit(filter) => {
                     let accounts = envelope::accounts()?;

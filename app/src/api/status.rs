@@ -12,6 +12,10 @@ pub struct ConsoleStatus {
     pub dis: DisTargetSummary,
     /// The zone assumed for time directories (`DIS_TIME_ZONE`), in minutes east of UTC.
     pub time_zone_minutes: i32,
+    /// Whether `DIS_TIME_ZONE` set that zone (then it overrides what files show).
+    pub time_zone_set: bool,
+    /// The clock previews use: the zone above, or the one measured from files.
+    pub clock: crate::domain::clock::RegionClock,
     /// Where exported snippets send their requests.
     pub export: ExportInfo,
 }
@@ -51,6 +55,6 @@ pub enum DisTargetSummary {
 #[server(endpoint = "console_status")]
 pub async fn get_console_status() -> Result<ConsoleStatus, AppError> {
     super::serve::serve::<GetConsoleStatus>()
-        .run(|| async { super::envelope::provided::<ConsoleStatus>("ConsoleStatus") })
+        .run(|| async { super::envelope::status() })
         .await
 }

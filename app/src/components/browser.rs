@@ -86,6 +86,27 @@ pub fn copy_on_click(ev: &leptos::ev::MouseEvent) {
     let _ = ev;
 }
 
+/// The `data-action` and `data-value` of the button a click pressed, if it has them.
+pub fn action_of(ev: &leptos::ev::MouseEvent) -> Option<(String, String)> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let button = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-action]").ok().flatten())?;
+        Some((
+            button.get_attribute("data-action")?,
+            button.get_attribute("data-value").unwrap_or_default(),
+        ))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
 /// Keeps Tab inside a dialog: Tab on its last control (`last_id`) goes to its first
 /// (`first_id`), and Shift+Tab on the first to the last, rather than out to the browser.
 pub fn keep_tab_within(ev: &leptos::ev::KeyboardEvent, first_id: &str, last_id: &str) {

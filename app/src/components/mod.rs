@@ -4,6 +4,7 @@ pub mod action;
 pub mod badge;
 pub mod browser;
 pub mod fields;
+pub mod files;
 pub mod notes;
 pub mod part;
 pub mod session;

@@ -6,11 +6,13 @@ use crate::components::browser;
 use leptos::prelude::*;
 
 /// `part`, read again whenever it or `version` changes. A failure is said in plain words, with
-/// a button to try again. Copy buttons in the markup copy (`browser::copy_on_click`).
+/// a button to try again. Copy buttons in the markup copy (`browser::copy_on_click`); a press
+/// on a button with `data-action` calls `on_action` with its action and `data-value`.
 #[component]
 pub fn ServerPart(
     #[prop(into)] part: Signal<Part>,
     #[prop(optional, into)] version: Option<Signal<u64>>,
+    #[prop(optional)] on_action: Option<Callback<(String, String)>>,
 ) -> impl IntoView {
     let retries = RwSignal::new(0u32);
     let html = Resource::new(
@@ -22,7 +24,12 @@ pub fn ServerPart(
             {move || Suspend::new(async move {
                 match html.await {
                     Ok(html) => view! {
-                        <div class="server-part" inner_html=html on:click=|ev| browser::copy_on_click(&ev)></div>
+                        <div class="server-part" inner_html=html on:click=move |ev| {
+                            browser::copy_on_click(&ev);
+                            if let (Some(act), Some(pressed)) = (on_action, browser::action_of(&ev)) {
+                                act.run(pressed);
+                            }
+                        }></div>
                     }.into_any(),
                     Err(e) => view! {
                         <div role="alert" class="error banner">

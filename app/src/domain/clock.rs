@@ -10,6 +10,7 @@
 
 use super::civil::{DateTime, ZoneOffset};
 use super::task::PartitionFormat;
+use serde::{Deserialize, Serialize};
 
 /// How long after its directory's span a file may still have landed: the upload of a dump that
 /// started just before the span ended.
@@ -194,6 +195,64 @@ pub fn measure(files: &[Landed], file_prefix: &str, format: PartitionFormat) -> 
         [] => ClockFinding::Kept {
             why: "No clock fits the files.".into(),
         },
+    }
+}
+
+/// Where the clock of time directories comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClockSource {
+    /// The default for the region: nothing has measured it yet.
+    Assumed,
+    /// `DIS_TIME_ZONE`, which overrides any measurement.
+    Setting,
+    /// Measured from this many recent files.
+    Measured { files: usize },
+}
+
+/// The clock the previews read time directories on, and where it comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionClock {
+    pub zone_minutes: i32,
+    pub source: ClockSource,
+}
+
+impl RegionClock {
+    /// The configured zone, unless a measurement replaces it; a zone set in `DIS_TIME_ZONE`
+    /// stays whatever the files say.
+    pub fn resolve(configured: ZoneOffset, set: bool, finding: Option<&ClockFinding>) -> Self {
+        let (zone, source) = match finding {
+            _ if set => (configured, ClockSource::Setting),
+            Some(ClockFinding::Measured { zone, files, .. }) => {
+                (*zone, ClockSource::Measured { files: *files })
+            }
+            _ => (configured, ClockSource::Assumed),
+        };
+        RegionClock {
+            zone_minutes: zone.minutes(),
+            source,
+        }
+    }
+
+    /// `zone`, assumed: nothing measured or set it.
+    pub fn assumed(zone: ZoneOffset) -> Self {
+        RegionClock {
+            zone_minutes: zone.minutes(),
+            source: ClockSource::Assumed,
+        }
+    }
+
+    pub fn zone(&self) -> ZoneOffset {
+        ZoneOffset::from_minutes(self.zone_minutes).unwrap_or(ZoneOffset::UTC)
+    }
+
+    /// "UTC+8 (region time, measured from 12 files)".
+    pub fn label(&self) -> String {
+        let how = match self.source {
+            ClockSource::Assumed => "assumed".to_owned(),
+            ClockSource::Setting => "set by DIS_TIME_ZONE".to_owned(),
+            ClockSource::Measured { files } => format!("measured from {files} files"),
+        };
+        format!("{} (region time, {how})", self.zone())
     }
 }
 
@@ -432,5 +491,27 @@ mod tests {
                 prop_assert_eq!((agree, n), (files.len(), files.len()));
             }
         }
+    }
+
+    #[test]
+    fn the_region_clock_says_where_it_comes_from() {
+        let measured = ClockFinding::Measured {
+            zone: ZoneOffset::UTC,
+            agree: 12,
+            files: 12,
+        };
+        let utc8 = ZoneOffset::UTC_PLUS_8;
+        let clock = RegionClock::resolve(utc8, false, Some(&measured));
+        assert_eq!(clock.zone(), ZoneOffset::UTC);
+        assert_eq!(clock.label(), "UTC (region time, measured from 12 files)");
+        let kept = ClockFinding::Kept { why: "few".into() };
+        assert_eq!(
+            RegionClock::resolve(utc8, false, Some(&kept)).label(),
+            "UTC+8 (region time, assumed)"
+        );
+        assert_eq!(
+            RegionClock::resolve(utc8, true, Some(&measured)).label(),
+            "UTC+8 (region time, set by DIS_TIME_ZONE)"
+        );
     }
 }

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod dis;
 pub mod errors;
 pub mod export;
+pub mod files;
 pub mod health;
 pub mod metrics;
 pub mod names;

@@ -7,6 +7,7 @@
 //! zone side by side, and say the zone is an assumption.
 
 use super::civil::{DateTime, ZoneOffset};
+use super::clock::RegionClock;
 use super::task::{
     DumpTask, PartitionFormat, ProcessingSchema, RecordDelimiter, RecordTime, TimestampFormat,
 };
@@ -134,11 +135,6 @@ fn preview_on(
     }
 }
 
-/// The label of the region's clock in previews.
-pub fn region_clock_label(zone: ZoneOffset) -> String {
-    format!("{zone} (region time, assumed)")
-}
-
 /// The directory a task's dump at `dumped_at_ms` wrote to: its time directories are the dump's
 /// time on the region's clock. `None` before the first dump, and for a task with a processing
 /// schema, whose records each go to the directory of their own time.
@@ -165,8 +161,9 @@ pub fn directories_at(
     file_prefix: &str,
     format: PartitionFormat,
     epoch_ms: i64,
-    region_zone: ZoneOffset,
+    region: RegionClock,
 ) -> Vec<DirectoryPreview> {
+    let region_zone = region.zone();
     let mut out = vec![preview_on(
         "UTC".to_string(),
         bucket,
@@ -176,7 +173,7 @@ pub fn directories_at(
     )];
     if region_zone != ZoneOffset::UTC {
         out.push(preview_on(
-            region_clock_label(region_zone),
+            region.label(),
             bucket,
             file_prefix,
             format,
@@ -202,7 +199,7 @@ pub fn sample_landing(
     bucket: &str,
     file_prefix: &str,
     format: PartitionFormat,
-    region_zone: ZoneOffset,
+    region: RegionClock,
 ) -> Result<SampleLanding, String> {
     let value: serde_json::Value = serde_json::from_str(record.trim()).map_err(|e| {
         format!(
@@ -261,7 +258,7 @@ pub fn sample_landing(
                     json_kind(other)
                 ),
             })?;
-            let directories = directories_at(bucket, file_prefix, format, ms, region_zone);
+            let directories = directories_at(bucket, file_prefix, format, ms, region);
             let utc = DateTime::from_epoch_ms(ms, ZoneOffset::UTC);
             Ok(SampleLanding {
                 record_time: format!("{ms} ms = {} UTC", utc.to_minute_string()),
@@ -512,7 +509,7 @@ mod tests {
             "app",
             PartitionFormat::Hour,
             ms,
-            ZoneOffset::UTC_PLUS_8,
+            RegionClock::assumed(ZoneOffset::UTC_PLUS_8),
         );
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].clock, "UTC");
@@ -525,7 +522,14 @@ mod tests {
         assert_eq!(got[1].directory, "bkt/app/2024/01/01/04");
         // With the region on UTC there is one clock only.
         assert_eq!(
-            directories_at("b", "", PartitionFormat::Day, ms, ZoneOffset::UTC).len(),
+            directories_at(
+                "b",
+                "",
+                PartitionFormat::Day,
+                ms,
+                RegionClock::assumed(ZoneOffset::UTC)
+            )
+            .len(),
             1
         );
     }
@@ -584,7 +588,7 @@ mod tests {
             "bkt",
             "p",
             PartitionFormat::Minute,
-            ZoneOffset::UTC_PLUS_8,
+            RegionClock::assumed(ZoneOffset::UTC_PLUS_8),
         )
         .unwrap();
         assert_eq!(got.directories.len(), 1);
@@ -602,7 +606,7 @@ mod tests {
             "b",
             "",
             PartitionFormat::Hour,
-            ZoneOffset::UTC_PLUS_8,
+            RegionClock::assumed(ZoneOffset::UTC_PLUS_8),
         )
         .unwrap();
         assert_eq!(got.directories[0].directory, "b/2024/01/02/03");
@@ -635,7 +639,15 @@ mod tests {
     fn sample_errors_are_specific() {
         let s = schema("ts", RecordTime::String(F::DashYmd));
         let land = |r: &str| {
-            sample_landing(r, &s, "b", "", PartitionFormat::Day, ZoneOffset::UTC).unwrap_err()
+            sample_landing(
+                r,
+                &s,
+                "b",
+                "",
+                PartitionFormat::Day,
+                RegionClock::assumed(ZoneOffset::UTC),
+            )
+            .unwrap_err()
         };
         assert!(land("not json").contains("not valid JSON"));
         assert!(land("[1,2]").contains("JSON object"));
@@ -653,7 +665,7 @@ mod tests {
             "b",
             "",
             PartitionFormat::Day,
-            ZoneOffset::UTC,
+            RegionClock::assumed(ZoneOffset::UTC),
         )
         .unwrap_err();
         assert!(e.contains("holds text"), "{e}");
@@ -663,7 +675,7 @@ mod tests {
             "b",
             "",
             PartitionFormat::Day,
-            ZoneOffset::UTC,
+            RegionClock::assumed(ZoneOffset::UTC),
         )
         .unwrap_err();
         assert!(e.contains("whole number"), "{e}");

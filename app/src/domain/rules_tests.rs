@@ -494,8 +494,8 @@ proptest! {
     #[test]
     fn samples_never_panic(record in ".*", ts in any::<i64>()) {
         let schema = ProcessingSchema { timestamp_name: "ts".into(), timestamp: RecordTime::Timestamp };
-        let _ = preview::sample_landing(&record, &schema, "b", "p", PartitionFormat::Minute, ZoneOffset::UTC_PLUS_8);
+        let _ = preview::sample_landing(&record, &schema, "b", "p", PartitionFormat::Minute, crate::domain::clock::RegionClock::assumed(ZoneOffset::UTC_PLUS_8));
         let rec = format!("{{\"ts\": {ts}}}");
-        prop_assert!(preview::sample_landing(&rec, &schema, "b", "p", PartitionFormat::Minute, ZoneOffset::UTC_PLUS_8).is_ok());
+        prop_assert!(preview::sample_landing(&rec, &schema, "b", "p", PartitionFormat::Minute, crate::domain::clock::RegionClock::assumed(ZoneOffset::UTC_PLUS_8)).is_ok());
     }
 }

@@ -79,6 +79,20 @@ pub enum Part {
         draft: Box<TaskDraft>,
         modify: bool,
     },
+    /// A page (from 0) of a task's recent files in OBS, and the clock they show.
+    TaskFiles {
+        stream: String,
+        task: String,
+        page: u32,
+    },
+    /// The first lines of one of a task's files.
+    FirstLines {
+        stream: String,
+        task: String,
+        key: String,
+    },
+    /// The files and bytes each of a stream's tasks wrote in the last hour.
+    StreamFiles { stream: String },
 }
 
 impl Part {
@@ -86,12 +100,16 @@ impl Part {
     pub fn role(&self) -> Role {
         match self {
             Part::Audit(_) => Role::Admin,
+            // File contents are data: operators and admins only.
+            Part::FirstLines { .. } => Role::Operator,
             Part::Overview { .. }
             | Part::Traffic { .. }
             | Part::TaskProgress { .. }
             | Part::Streams { .. }
             | Part::TaskSettings { .. }
-            | Part::Export { .. } => Role::Viewer,
+            | Part::Export { .. }
+            | Part::TaskFiles { .. }
+            | Part::StreamFiles { .. } => Role::Viewer,
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::api::streams::{get_stream, send_test_records, StreamView};
 use crate::api::tasks::set_task_state;
 use crate::components::action::Pending;
 use crate::components::badge::StateBadge;
+use crate::components::files::StreamFiles;
 use crate::components::notes::{ErrorNote, Problem};
 use crate::components::session::{allows, my_role};
 use crate::components::table::{columns, Column, Table};
@@ -54,6 +55,7 @@ pub fn Stream() -> impl IntoView {
     let traffic = view! {
         <Traffic stream=Signal::derive(name) heading="Traffic".to_owned() version=traffic_version/>
     };
+    let files = view! { <StreamFiles stream=Signal::derive(name) version=traffic_version/> };
     view! {
         <Title text=move || name()/>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading the stream…"</p> }>
@@ -67,6 +69,7 @@ pub fn Stream() -> impl IntoView {
                 }
             })}
         </Transition>
+        {files}
         {traffic}
         {move || chart_partition.get().map(|p| view! {
             <Traffic stream=name() heading=format!("Traffic of partition {p}") partition=p version=traffic_version/>

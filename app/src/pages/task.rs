@@ -7,6 +7,7 @@ use crate::api::tasks::{delete_dump_task, set_task_state};
 use crate::components::action::Pending;
 use crate::components::badge::StateBadge;
 use crate::components::browser;
+use crate::components::files::TaskFiles;
 use crate::components::notes::{ErrorNote, Problem};
 use crate::components::part::ServerPart;
 use crate::components::session::{allows, my_role};
@@ -38,6 +39,9 @@ pub fn Task() -> impl IntoView {
         |((s, t), _)| get_dump_task(s, t),
     );
     // Made before the task's part, which waits (see `Traffic`).
+    let files = view! {
+        <TaskFiles stream=Signal::derive(move || key().0) task=Signal::derive(move || key().1) version=version/>
+    };
     let traffic = view! {
         <Traffic stream=Signal::derive(move || key().0) heading="Stream traffic".to_owned() version=version/>
     };
@@ -54,6 +58,7 @@ pub fn Task() -> impl IntoView {
                 }
             })}
         </Transition>
+        {files}
         {traffic}
         <p class="muted">"DIS reports traffic per stream and per partition, not per task: records out count every reader of the stream."</p>
     }

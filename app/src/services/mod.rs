@@ -4,6 +4,7 @@
 //! [`operators::change`] directly; tests call them with the in-memory fakes of `fakes`. Server
 //! only.
 
+pub mod files;
 pub mod operators;
 pub mod overview;
 pub mod session;

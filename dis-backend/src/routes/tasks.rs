@@ -72,6 +72,7 @@ pub(super) async fn create(
     let new = Task::new(id, &task, s, now_ms());
     s.tasks.push(new);
     shared.persist(&st);
+    shared.open_bucket(task.obs_bucket_path.as_str());
     Ok(StatusCode::CREATED)
 }
 
@@ -98,6 +99,7 @@ pub(super) async fn update(
     descriptor.consumer_strategy = t.descriptor.consumer_strategy.clone();
     t.descriptor = descriptor;
     shared.persist(&st);
+    shared.open_bucket(task.obs_bucket_path.as_str());
     Ok(StatusCode::OK)
 }
 

@@ -32,6 +32,9 @@ pub async fn backend(data: std::path::PathBuf) -> (BackendHandle, DisClient) {
             fault_dir: None,
         },
         listener,
+        tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind"),
     )
     .await
     .expect("backend");

@@ -71,6 +71,21 @@ pub struct Config {
     /// `CONSOLE_DEMO_TRAFFIC` (`on` by default, or `off`): whether the embedded backend's demo
     /// streams receive a few synthetic records a second.
     pub demo_traffic: bool,
+    /// Whether `DIS_TIME_ZONE` was set: then it overrides the clock files measure.
+    pub time_zone_set: bool,
+    /// `OBS_ENDPOINT` and `OBS_ADDRESSING`: where the console reads dumped files.
+    pub obs: ObsSettings,
+}
+
+/// Where the console reads the files tasks wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObsSettings {
+    /// `OBS_ENDPOINT`: unset, `https://obs.<DIS_REGION>.myhuaweicloud.com` (or the embedded
+    /// backend's OBS).
+    pub endpoint: Option<String>,
+    /// `OBS_ADDRESSING`: `virtual` (bucket in the host name, OBS's default) or `path`;
+    /// unset, `virtual` for a real OBS and `path` for the embedded one.
+    pub path_style: Option<bool>,
 }
 
 /// What `server dis-backend` reads: the credentials it accepts and the zone of its time
@@ -399,6 +414,29 @@ impl Config {
                 3600,
             )?),
             demo_traffic: demo_traffic(&get)?,
+            time_zone_set: get("DIS_TIME_ZONE")?.is_some(),
+            obs: ObsSettings {
+                endpoint: get("OBS_ENDPOINT")?
+                    .map(|v| {
+                        values::parse_endpoint_as(
+                            "OBS_ENDPOINT",
+                            &v,
+                            "https://obs.cn-north-4.myhuaweicloud.com",
+                        )
+                    })
+                    .transpose()?,
+                path_style: match get("OBS_ADDRESSING")?.as_deref() {
+                    None => None,
+                    Some("virtual") => Some(false),
+                    Some("path") => Some(true),
+                    Some(other) => {
+                        return Err(error(
+                            "OBS_ADDRESSING",
+                            format!("expected \"virtual\" or \"path\", got {other:?}"),
+                        ))
+                    }
+                },
+            },
         })
     }
 
@@ -416,6 +454,12 @@ impl Config {
         ConsoleStatus {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             time_zone_minutes: self.time_zone.minutes(),
+            time_zone_set: self.time_zone_set,
+            clock: app::domain::clock::RegionClock::resolve(
+                self.time_zone,
+                self.time_zone_set,
+                None,
+            ),
             export: match &self.dis {
                 Some(remote) => ExportInfo {
                     endpoint: remote.endpoint.clone(),

@@ -50,6 +50,8 @@ pub struct AppState {
     pub sessions: super::sessions::SessionCache,
     pub session_idle: Duration,
     pub overview: crate::overview::OverviewCache,
+    /// OBS, for the files tasks wrote; unavailable until [`AppState::with_obs`].
+    pub obs: app::ports::Obs,
 }
 
 impl AppState {
@@ -107,7 +109,16 @@ impl AppState {
             sessions: accounts.sessions.clone(),
             session_idle: config.session_idle,
             overview,
+            obs: app::ports::Obs::new(Err(
+                "This console was started without an OBS reader.".to_owned()
+            )),
         }
+    }
+
+    /// The state, reading files through `obs`.
+    pub fn with_obs(mut self, obs: app::ports::Obs) -> Self {
+        self.obs = obs;
+        self
     }
 
     /// What every server function and every rendered page finds in Leptos context.
@@ -116,6 +127,7 @@ impl AppState {
         provide_context(app::ports::Dis(self.dis.clone()));
         provide_context(app::ports::AccountsPort(self.envelope.accounts.clone()));
         provide_context(app::ports::Overview(Arc::new(self.overview.clone())));
+        provide_context(self.obs.clone());
         provide_context(self.envelope.limits);
         // The renderer puts this response's CSP nonce on its inline scripts.
         let nonce = use_context::<http::request::Parts>()

@@ -29,6 +29,8 @@ pub struct TestApp {
     pub root: Option<reqwest::Certificate>,
     /// The embedded DIS backend the console talks to.
     pub backend: Option<BackendHandle>,
+    /// The OBS reader the console uses.
+    pub obs: app::ports::Obs,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     pub served: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -72,9 +74,10 @@ impl TestApp {
         let Connection {
             client: dis,
             backend,
+            obs,
         } = connect::connect(&config).await.unwrap();
         let signed = dis.clone();
-        let router = web::router(AppState::new(&config, dis, &accounts));
+        let router = web::router(AppState::new(&config, dis, &accounts).with_obs(obs.clone()));
         let shutdown = async {
             let _ = rx.await;
         };
@@ -97,6 +100,7 @@ impl TestApp {
             accounts: accounts.store.clone(),
             dis: signed,
             backend,
+            obs,
             shutdown: Some(tx),
             served,
         };

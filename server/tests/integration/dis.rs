@@ -41,6 +41,9 @@ async fn backend_in(data: TempDir, seed: bool) -> Env {
             fault_dir: None,
         },
         listener,
+        tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind"),
     )
     .await
     .unwrap();

@@ -7,6 +7,7 @@ mod common;
 mod binary;
 mod dis;
 mod faults;
+mod files;
 mod findings;
 mod hostile;
 mod http;

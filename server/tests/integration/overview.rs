@@ -318,6 +318,9 @@ async fn records_survive_a_backend_restart_in_their_logs() {
             fault_dir: None,
         },
         listener,
+        tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind"),
     )
     .await
     .unwrap();

@@ -12,7 +12,7 @@ use crate::components::browser;
 use crate::components::fields::field_id;
 use crate::components::notes::Problem;
 use crate::components::toast::{use_toasts, ToastKind};
-use crate::domain::{DataType, DumpTask, Field, FieldErrors, TaskDraft, ZoneOffset};
+use crate::domain::{DataType, DumpTask, Field, FieldErrors, TaskDraft};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -52,7 +52,7 @@ pub(super) fn Wizard(
         server_errors,
         errors,
     };
-    let zone = ZoneOffset::from_minutes(status.time_zone_minutes).unwrap_or(ZoneOffset::UTC);
+    let clock = status.clock;
 
     // In the browser only: restore a saved draft once, then save every change. Effects do not
     // run on the server, so the server always renders a fresh wizard.
@@ -266,9 +266,9 @@ pub(super) fn Wizard(
             {move || match step.get() {
                 Step::Destination => view! { <DestinationStep state fixed=is_modify/> }.into_any(),
                 Step::FileType => view! { <FileTypeStep state data_type/> }.into_any(),
-                Step::Partition => view! { <PartitionStep state zone now/> }.into_any(),
-                Step::Schema => view! { <SchemaStep state zone sample now/> }.into_any(),
-                Step::Review => view! { <ReviewStep state zone now stream=stream.clone() base/> }.into_any(),
+                Step::Partition => view! { <PartitionStep state clock now/> }.into_any(),
+                Step::Schema => view! { <SchemaStep state clock sample now/> }.into_any(),
+                Step::Review => view! { <ReviewStep state clock now stream=stream.clone() base/> }.into_any(),
             }}
             <div class="wizard-actions">
                 <button type="button" on:click=back disabled=move || step.get() == Step::Destination>

@@ -2,6 +2,7 @@
 //! console assumes DIS writes with.
 
 use super::state::WizardState;
+use crate::domain::clock::{ClockSource, RegionClock};
 use crate::domain::preview::{self, DirectoryPreview};
 use crate::domain::task::PartitionFormat;
 use crate::domain::ZoneOffset;
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 #[component]
 pub(super) fn PathPreview(
     state: WizardState,
-    zone: ZoneOffset,
+    clock: RegionClock,
     now: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let draft = state.draft;
@@ -26,7 +27,7 @@ pub(super) fn PathPreview(
                 d.obs_bucket_path.as_str()
             };
             (
-                preview::directories_at(bucket, &d.file_prefix, format, now, zone),
+                preview::directories_at(bucket, &d.file_prefix, format, now, clock),
                 format.span_words(),
             )
         }))
@@ -43,8 +44,7 @@ pub(super) fn PathPreview(
                             Some(words) => format!("One directory holds {words} of records. "),
                             None => "No time directories: every file lands in the same directory. ".to_string(),
                         }}
-                        "DIS does not document the time zone of its time directories; "
-                        {region_note(zone)}
+                        {region_note(clock)}
                     </p>
                 }.into_any(),
             }}
@@ -52,11 +52,19 @@ pub(super) fn PathPreview(
     }
 }
 
-fn region_note(zone: ZoneOffset) -> String {
-    if zone == ZoneOffset::UTC {
-        "this console assumes UTC (set DIS_TIME_ZONE to change it).".into()
-    } else {
-        format!("the {zone} line is an assumption (DIS's own pages show {zone}); the UTC line shows the other reading.")
+fn region_note(clock: RegionClock) -> String {
+    let zone = clock.zone();
+    match clock.source {
+        ClockSource::Measured { files } => format!(
+            "DIS's clock is {zone}, measured from the directories and times of {files} files its tasks wrote."
+        ),
+        ClockSource::Setting => format!("DIS_TIME_ZONE sets DIS's clock to {zone}."),
+        ClockSource::Assumed if zone == ZoneOffset::UTC => {
+            "DIS does not document the time zone of its time directories; this console assumes UTC until a task's files show it (or DIS_TIME_ZONE sets it).".into()
+        }
+        ClockSource::Assumed => format!(
+            "DIS does not document the time zone of its time directories; the {zone} line is an assumption (DIS's own pages show {zone}) until a task's files show it; the UTC line shows the other reading."
+        ),
     }
 }
 

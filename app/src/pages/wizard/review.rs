@@ -6,14 +6,15 @@ use super::preview::PathPreview;
 use super::state::WizardState;
 use crate::api::parts::Part;
 use crate::components::part::ServerPart;
-use crate::domain::{TaskDraft, ZoneOffset};
+use crate::domain::clock::RegionClock;
+use crate::domain::TaskDraft;
 use leptos::prelude::*;
 
 /// `base`: the settings a modify starts from (`None` for a new task).
 #[component]
 pub(super) fn ReviewStep(
     state: WizardState,
-    zone: ZoneOffset,
+    clock: RegionClock,
     now: RwSignal<Option<i64>>,
     stream: String,
     base: RwSignal<Option<TaskDraft>>,
@@ -39,7 +40,7 @@ pub(super) fn ReviewStep(
             }
         >
             <ServerPart part=settings/>
-            <PathPreview state zone now/>
+            <PathPreview state clock now/>
             <section aria-labelledby="export-heading">
                 <h3 id="export-heading">"The request and how to send it yourself"</h3>
                 <ServerPart part=export/>

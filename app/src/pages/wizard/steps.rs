@@ -4,11 +4,12 @@
 use super::preview::{DirectoryList, PathPreview};
 use super::state::WizardState;
 use crate::components::fields::{Choice, FieldModel, RadioField, SelectField, TextField};
+use crate::domain::clock::RegionClock;
 use crate::domain::preview;
 use crate::domain::task::{
     FileType, PartitionFormat, RecordDelimiter, TimestampFormat, TimestampType,
 };
-use crate::domain::{ConsumerStrategy, DataType, Field, ZoneOffset};
+use crate::domain::{ConsumerStrategy, DataType, Field};
 use leptos::prelude::*;
 
 /// `fixed`: a modify, where the task's name and start position stay as they are.
@@ -144,7 +145,7 @@ fn delimiter_token(d: RecordDelimiter) -> String {
 #[component]
 pub(super) fn PartitionStep(
     state: WizardState,
-    zone: ZoneOffset,
+    clock: RegionClock,
     now: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let formats = PartitionFormat::ALL
@@ -160,14 +161,14 @@ pub(super) fn PartitionStep(
         />
         <TextField model=state.model(Field::DeliverTimeInterval)/>
         <TextField model=state.model(Field::DeliverSizeInterval)/>
-        <PathPreview state zone now/>
+        <PathPreview state clock now/>
     }
 }
 
 #[component]
 pub(super) fn SchemaStep(
     state: WizardState,
-    zone: ZoneOffset,
+    clock: RegionClock,
     sample: RwSignal<String>,
     now: RwSignal<Option<i64>>,
 ) -> impl IntoView {
@@ -211,7 +212,7 @@ pub(super) fn SchemaStep(
                     } else {
                         d.obs_bucket_path.as_str()
                     };
-                    preview::sample_landing(&text, &schema, bucket, &d.file_prefix, format, zone)
+                    preview::sample_landing(&text, &schema, bucket, &d.file_prefix, format, clock)
                 }
             }
         }))

@@ -1,0 +1,269 @@
+//! What landed in OBS: a task's recent files (read once for every operator for a few seconds),
+//! the clock they show DIS writes with, a file's first lines, and a stream's last hour.
+//! File contents are data: they are shown, never logged.
+
+use crate::api::envelope::upstream_error;
+use crate::domain::clock::ClockFinding;
+use crate::domain::dis::TaskDetails;
+use crate::domain::files::{self, FirstLines, Recent, StoredObject, FIRST_BYTES};
+use crate::domain::task::{BucketName, FileType};
+use crate::domain::DumpTask;
+use crate::error::AppError;
+use crate::ports::{DisPort, Obs, ObsPort, UpstreamError, UpstreamKind};
+use std::sync::Arc;
+
+/// The window the Files panel and the clock read: the last day.
+pub const WINDOW_MS: i64 = 24 * 3_600_000;
+
+/// How long one read of a task's files serves every operator.
+const SHARED_FOR_MS: i64 = 15_000;
+
+/// The most listing pages one directory prefix is read to (1,000 files each).
+const MAX_PAGES: usize = 10;
+
+/// OBS's refusal in words that say what to do, with its code and request id.
+pub fn refusal_words(e: &UpstreamError, bucket: &str) -> String {
+    let tail = match (&e.code, &e.dis_request_id) {
+        (Some(code), Some(id)) => format!(" ({code}; request id {id})"),
+        (Some(code), None) => format!(" ({code})"),
+        (None, Some(id)) => format!(" (request id {id})"),
+        (None, None) => String::new(),
+    };
+    match (e.kind, e.code.as_deref()) {
+        (_, Some("AccessDenied")) => format!(
+            "The console's key cannot read bucket {bucket}{tail}. Grant the key's IAM user read access to it: the OBS permissions obs:bucket:ListBucket and obs:object:GetObject (the OBS ReadOnlyAccess policy, or a bucket policy that grants that user read access)."
+        ),
+        (_, Some("NoSuchBucket")) => format!(
+            "Bucket {bucket} does not exist in this region's OBS{tail}. Check the task's bucket: DIS cannot write files to a bucket that does not exist."
+        ),
+        (_, Some("NoSuchKey")) => format!("The file is no longer in bucket {bucket}{tail}."),
+        (_, Some("SignatureDoesNotMatch" | "InvalidAccessKeyId")) => format!(
+            "OBS refused the console's key{tail}. An administrator must check DIS_AK and DIS_SK (and OBS_ENDPOINT)."
+        ),
+        (_, Some("RequestTimeTooSkewed")) => format!(
+            "OBS refused the request because this server's clock is wrong{tail}. Set the server's clock right (NTP)."
+        ),
+        (UpstreamKind::Timeout, _) => format!("OBS did not answer in time while reading bucket {bucket}. Try again in a moment."),
+        (UpstreamKind::Unreachable, _) => "The console cannot reach OBS. An administrator must check OBS_ENDPOINT and the network.".to_owned(),
+        (UpstreamKind::Malformed, _) => format!("OBS answered something the console cannot read{tail}. An administrator must check OBS_ENDPOINT."),
+        (_, Some(code)) => format!("OBS refused to read bucket {bucket}: {code}{tail}."),
+        (_, None) => format!("OBS refused to read bucket {bucket}{tail}."),
+    }
+}
+
+/// Why a task's files are not listed, when they are not.
+pub enum Unlisted {
+    /// The console cannot read OBS at all (token mode), or the task is not OBS's.
+    Unavailable(String),
+    /// OBS refused or failed: the words say what to do.
+    Refused(String),
+}
+
+/// A task's recent files, newest first, read through the shared cache.
+pub async fn recent(obs: &Obs, task: &DumpTask, now_ms: i64) -> Result<Arc<Recent>, Unlisted> {
+    let reader = obs
+        .reader
+        .as_ref()
+        .map_err(|why| Unlisted::Unavailable(why.clone()))?;
+    let bucket = &task.obs_bucket_path;
+    let cache_key = format!(
+        "{}/{}|{:?}",
+        bucket.as_str(),
+        task.file_prefix.as_str(),
+        task.partition_format
+    );
+    if let Some(hit) = obs
+        .recent
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&cache_key)
+        .filter(|r| now_ms - r.read_at_ms < SHARED_FOR_MS)
+        .cloned()
+    {
+        return Ok(hit);
+    }
+    let prefixes = files::listing_prefixes(
+        task.file_prefix.as_str(),
+        task.partition_format,
+        now_ms,
+        WINDOW_MS,
+    );
+    let reads = prefixes
+        .iter()
+        .map(|prefix| list_all(reader.as_ref(), bucket, prefix));
+    let pages = futures_util::future::try_join_all(reads)
+        .await
+        .map_err(|e| Unlisted::Refused(refusal_words(&e, bucket.as_str())))?;
+    let mut objects: Vec<StoredObject> = Vec::new();
+    let mut truncated = false;
+    for (found, cut) in pages {
+        objects.extend(found);
+        truncated |= cut;
+    }
+    // Files whose directories are outside the window but share a listed day are kept: they
+    // are recent all the same.
+    files::newest_first(&mut objects);
+    let recent = Arc::new(Recent {
+        objects,
+        truncated,
+        read_at_ms: now_ms,
+    });
+    let mut cache = obs.recent.lock().unwrap_or_else(|e| e.into_inner());
+    cache.retain(|_, r| now_ms - r.read_at_ms < SHARED_FOR_MS);
+    cache.insert(cache_key, recent.clone());
+    Ok(recent)
+}
+
+/// Every object under `prefix`, up to [`MAX_PAGES`] pages; and whether it stopped there.
+async fn list_all(
+    obs: &dyn ObsPort,
+    bucket: &BucketName,
+    prefix: &str,
+) -> Result<(Vec<StoredObject>, bool), UpstreamError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = obs.list(bucket, prefix, token.as_deref()).await?;
+        out.extend(page.objects);
+        match page.next {
+            Some(next) => token = Some(next),
+            None => return Ok((out, false)),
+        }
+    }
+    Ok((out, true))
+}
+
+/// What the Files panel shows of a task.
+pub struct TaskFiles {
+    pub task: DumpTask,
+    pub listing: Result<Arc<Recent>, Unlisted>,
+    /// What the files say of DIS's clock, for a text task without a timestamp schema.
+    pub finding: Option<ClockFinding>,
+}
+
+/// Whether a task's directories follow the dump's time, so its files can measure the clock.
+fn measures_clock(task: &DumpTask) -> bool {
+    task.destination_file_type == FileType::Text && task.processing_schema.is_none()
+}
+
+/// A task's settings as DIS reports them, or why the Files panel cannot read them.
+fn settings_of(details: &TaskDetails) -> Result<DumpTask, AppError> {
+    details.read_back().ok_or_else(|| {
+        AppError::Rejected("This task does not write to OBS in a form the console reads.".into())
+    })
+}
+
+/// A task's recent files and what they say of DIS's clock (kept for every page's previews).
+pub async fn task_files(
+    dis: &dyn DisPort,
+    obs: &Obs,
+    stream: &str,
+    task: &str,
+    now_ms: i64,
+) -> Result<TaskFiles, AppError> {
+    let (_, _, _, details) = super::streams::task_and_stream(dis, stream, task).await?;
+    let task = settings_of(&details)?;
+    let listing = recent(obs, &task, now_ms).await;
+    let finding = match (&listing, measures_clock(&task)) {
+        (Ok(recent), true) => {
+            let finding = files::clock_from(
+                &recent.objects,
+                task.file_prefix.as_str(),
+                task.partition_format,
+            );
+            obs.found(&finding);
+            Some(finding)
+        }
+        _ => None,
+    };
+    Ok(TaskFiles {
+        task,
+        listing,
+        finding,
+    })
+}
+
+/// The first lines of one of a task's files (at most 4 KB), or why not.
+pub async fn first_lines(
+    dis: &dyn DisPort,
+    obs: &Obs,
+    stream: &str,
+    task: &str,
+    key: &str,
+) -> Result<(StoredObject, Result<FirstLines, String>), AppError> {
+    let (_, _, _, details) = super::streams::task_and_stream(dis, stream, task).await?;
+    let task = settings_of(&details)?;
+    files::check_task_key(key, task.file_prefix.as_str()).map_err(AppError::Rejected)?;
+    let unknown = StoredObject {
+        key: key.to_owned(),
+        size: 0,
+        last_modified_ms: 0,
+    };
+    if task.destination_file_type != FileType::Text {
+        return Ok((
+            unknown,
+            Err(format!(
+                "This task writes {} files, which are not text: open them with a {} reader.",
+                task.destination_file_type.as_wire(),
+                task.destination_file_type.as_wire()
+            )),
+        ));
+    }
+    let reader = match &obs.reader {
+        Ok(reader) => reader.clone(),
+        Err(why) => return Ok((unknown, Err(why.clone()))),
+    };
+    let bucket = &task.obs_bucket_path;
+    let words = |e: UpstreamError| refusal_words(&e, bucket.as_str());
+    let object = match reader.head(bucket, key).await {
+        Ok(object) => object,
+        Err(e) => return Ok((unknown, Err(words(e)))),
+    };
+    let lines = reader
+        .first_bytes(bucket, key, FIRST_BYTES)
+        .await
+        .map(|bytes| files::first_lines(&bytes, object.size))
+        .map_err(words);
+    Ok((object, lines))
+}
+
+/// A stream's tasks with the files and bytes each wrote in the last hour, or why not.
+pub struct TaskHour {
+    pub task: String,
+    pub written: Result<(usize, u64, Option<i64>), String>,
+}
+
+/// Files and bytes each of a stream's tasks wrote in the hour before `now_ms`.
+pub async fn stream_hour(
+    dis: &dyn DisPort,
+    obs: &Obs,
+    stream: &str,
+    now_ms: i64,
+) -> Result<Vec<TaskHour>, AppError> {
+    let (name, _) = super::streams::describe(dis, stream).await?;
+    let tasks = dis.list_dump_tasks(&name).await.map_err(upstream_error)?;
+    let reads = tasks.tasks.iter().map(|summary| async {
+        let written = match crate::domain::TaskName::parse(&summary.task_name) {
+            Err(why) => Err(why),
+            Ok(task_name) => match dis.show_dump_task(&name, &task_name).await {
+                Err(e) => Err(upstream_error(e).to_string()),
+                Ok(details) => match details.read_back() {
+                    None => Err("Not an OBS task the console reads.".to_owned()),
+                    Some(task) => match recent(obs, &task, now_ms).await {
+                        Ok(recent) => {
+                            let (n, bytes) =
+                                files::written_since(&recent.objects, now_ms - 3_600_000);
+                            Ok((n, bytes, recent.objects.first().map(|o| o.last_modified_ms)))
+                        }
+                        Err(Unlisted::Unavailable(why) | Unlisted::Refused(why)) => Err(why),
+                    },
+                },
+            },
+        };
+        TaskHour {
+            task: summary.task_name.clone(),
+            written,
+        }
+    });
+    Ok(futures_util::future::join_all(reads).await)
+}

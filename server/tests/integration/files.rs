@@ -1,0 +1,249 @@
+//! What landed in OBS, read by the console's OBS client from the embedded OBS endpoint: listing
+//! and paging, ranged reads, refusals; and the Files panel, first lines and the measured clock
+//! through the server functions.
+
+use crate::common::TestApp;
+use app::domain::dis::{PutRecord, PutRecordsRequest};
+use app::domain::task::BucketName;
+use app::domain::{DataType, DumpTask, TaskDraft};
+use base64::Engine;
+
+fn bucket(name: &str) -> BucketName {
+    BucketName::parse(name).unwrap()
+}
+
+fn reader(app: &TestApp) -> std::sync::Arc<dyn app::ports::ObsPort> {
+    app.obs.reader.clone().expect("the embedded OBS is read")
+}
+
+/// Writes `n` files into a bucket of the embedded OBS, as a dump would.
+fn write_files(app: &TestApp, bucket: &str, dir: &str, n: usize) {
+    let folder = app
+        .backend
+        .as_ref()
+        .unwrap()
+        .obs_root()
+        .join(bucket)
+        .join(dir);
+    std::fs::create_dir_all(&folder).unwrap();
+    for i in 0..n {
+        std::fs::write(
+            folder.join(format!("f_{i:05}.txt")),
+            format!("line {i}\nmore\n"),
+        )
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn listings_page_past_a_thousand_objects_and_reads_take_a_range() {
+    let app = TestApp::spawn().await;
+    write_files(&app, "many-files", "p/2026/12/01/10", 1_500);
+    write_files(&app, "many-files", "q", 2);
+    let obs = reader(&app);
+    let b = bucket("many-files");
+    let first = obs.list(&b, "p/", None).await.unwrap();
+    assert_eq!(first.objects.len(), 1_000);
+    assert_eq!(first.objects[0].key, "p/2026/12/01/10/f_00000.txt");
+    let token = first.next.expect("a second page");
+    let second = obs.list(&b, "p/", Some(&token)).await.unwrap();
+    assert_eq!(second.objects.len(), 500);
+    assert_eq!(second.objects[499].key, "p/2026/12/01/10/f_01499.txt");
+    assert!(second.next.is_none());
+    // The prefix narrows; sizes and times come back.
+    let q = obs.list(&b, "q/", None).await.unwrap();
+    assert_eq!(q.objects.len(), 2);
+    assert_eq!(q.objects[0].size, 12);
+    assert!(q.objects[0].last_modified_ms > 0);
+
+    let head = obs.head(&b, "q/f_00001.txt").await.unwrap();
+    assert_eq!(head.size, 12);
+    let bytes = obs.first_bytes(&b, "q/f_00001.txt", 6).await.unwrap();
+    assert_eq!(bytes, b"line 1");
+}
+
+#[tokio::test]
+async fn refusals_carry_obs_codes_and_request_ids_and_say_what_to_do() {
+    let app = TestApp::spawn().await;
+    write_files(&app, "locked-files", "x", 1);
+    app.backend
+        .as_ref()
+        .unwrap()
+        .faults()
+        .deny_read("locked-files");
+    let obs = reader(&app);
+
+    let denied = obs
+        .list(&bucket("locked-files"), "", None)
+        .await
+        .unwrap_err();
+    assert_eq!(denied.code.as_deref(), Some("AccessDenied"));
+    assert!(denied.dis_request_id.is_some());
+    let words = app::services::files::refusal_words(&denied, "locked-files");
+    assert!(
+        words.starts_with(
+            "The console's key cannot read bucket locked-files (AccessDenied; request id "
+        ),
+        "{words}"
+    );
+    assert!(words.contains("obs:object:GetObject"), "{words}");
+
+    let missing = obs
+        .list(&bucket("no-such-files"), "", None)
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code.as_deref(), Some("NoSuchBucket"));
+    let words = app::services::files::refusal_words(&missing, "no-such-files");
+    assert!(
+        words.starts_with("Bucket no-such-files does not exist"),
+        "{words}"
+    );
+
+    write_files(&app, "open-files", "x", 1);
+    let gone = obs
+        .head(&bucket("open-files"), "x/none.txt")
+        .await
+        .unwrap_err();
+    assert_eq!(gone.code.as_deref(), Some("NoSuchKey"));
+}
+
+#[tokio::test]
+async fn the_files_panel_lists_dumps_shows_first_lines_and_measures_the_clock() {
+    let app = TestApp::spawn().await;
+    let s = app.json_stream("filing").await;
+    let task = DumpTask::parse(
+        &TaskDraft {
+            task_name: "writer".into(),
+            obs_bucket_path: "panel-files".into(),
+            file_prefix: "events".into(),
+            partition_format: "yyyy/MM/dd/HH/mm".into(),
+            deliver_time_interval: "30".into(),
+            ..TaskDraft::default()
+        },
+        DataType::Json,
+    )
+    .unwrap();
+    app.dis.add_dump_task(&s, &task).await.unwrap();
+    let backend = app.backend.as_ref().unwrap();
+    let now = app::clock::now_ms();
+    // Three dumps, 40 s apart, each of its own records, in minute directories: only one clock
+    // in use names those minutes, whatever the time of the test.
+    for n in 0..3 {
+        let records = (0..2)
+            .map(|i| PutRecord {
+                data: base64::engine::general_purpose::STANDARD
+                    .encode(format!(r#"{{"dump":{n},"i":{i}}}"#)),
+                partition_key: None,
+                partition_id: None,
+                explicit_hash_key: None,
+                timestamp: None,
+            })
+            .collect();
+        app.dis
+            .put_records(&PutRecordsRequest {
+                stream_name: s.to_string(),
+                stream_id: None,
+                records,
+            })
+            .await
+            .unwrap();
+        backend.dump_at(now + 31_000 + 40_000 * n).unwrap();
+    }
+
+    let (status, html) = part(
+        &app,
+        serde_json::json!({"TaskFiles": {"stream": "filing", "task": "writer", "page": 0}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("DIS wrote 3 of 3 recent files in UTC+8 directories."),
+        "{html}"
+    );
+    assert!(html.contains("measured from 3 files"), "{html}");
+    assert_eq!(
+        html.matches("Show first lines</button>").count(),
+        3,
+        "{html}"
+    );
+    assert!(html.contains("Last 24 hours by directory"));
+    let key = html
+        .split("data-value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(
+        key.starts_with("events/") && key.contains("writer_shardId-0000000000"),
+        "{key}"
+    );
+
+    // The previews now say where their clock comes from.
+    let (_, status_json) = app.post_form("/api/console_status", String::new()).await;
+    assert_eq!(
+        status_json["clock"]["source"]["Measured"]["files"], 3,
+        "{status_json}"
+    );
+
+    // The newest file holds the last dump's records.
+    let (status, lines) = part(
+        &app,
+        serde_json::json!({"FirstLines": {"stream": "filing", "task": "writer", "key": key}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{lines}");
+    assert!(
+        lines.contains("{&quot;dump&quot;:2,&quot;i&quot;:0}")
+            || lines.contains(r#"{"dump":2,"i":0}"#),
+        "{lines}"
+    );
+
+    // Only the task's own files, and only for operators.
+    let (status, refused) = part(&app, serde_json::json!({"FirstLines": {"stream": "filing", "task": "writer", "key": "../state.json"}})).await;
+    assert_eq!(status, 400, "{refused}");
+    let viewer = app.client_as(app::domain::Role::Viewer).await;
+    let as_viewer = viewer
+        .post(app.url("/api/get_part"))
+        .json(&serde_json::json!({"part": {"FirstLines": {"stream": "filing", "task": "writer", "key": key}}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(as_viewer.status(), 403);
+    let viewer_panel = viewer
+        .post(app.url("/api/get_part"))
+        .json(&serde_json::json!({"part": {"TaskFiles": {"stream": "filing", "task": "writer", "page": 0}}}))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        viewer_panel.contains("UTC+8 directories") && !viewer_panel.contains("Show first lines")
+    );
+
+    // The stream page's last hour.
+    let (status, hour) = part(
+        &app,
+        serde_json::json!({"StreamFiles": {"stream": "filing"}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{hour}");
+    assert!(hour.contains(">writer<") && hour.contains(">3<"), "{hour}");
+}
+
+/// A part of a page as `admin` asks for it: the status and the HTML (or the error's JSON).
+async fn part(app: &TestApp, value: serde_json::Value) -> (u16, String) {
+    let (status, body) = app
+        .post_as(
+            "application/json",
+            "/api/get_part",
+            serde_json::json!({ "part": value }).to_string(),
+        )
+        .await;
+    let text = body
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| body.to_string());
+    (status, text)
+}
