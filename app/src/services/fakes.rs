@@ -465,3 +465,68 @@ impl Accounts for FakeAccounts {
             .collect())
     }
 }
+
+/// An OBS whose every bucket holds `objects` (or refuses with `refusal`), counting listings.
+#[derive(Default)]
+pub struct FakeObs {
+    pub objects: Vec<crate::domain::files::StoredObject>,
+    pub refusal: Option<&'static str>,
+    pub lists: AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl crate::ports::ObsPort for FakeObs {
+    async fn list(
+        &self,
+        _bucket: &crate::domain::task::BucketName,
+        prefix: &str,
+        _continuation: Option<&str>,
+    ) -> Result<crate::domain::files::ObjectPage, UpstreamError> {
+        self.lists.fetch_add(1, Ordering::SeqCst);
+        if let Some(code) = self.refusal {
+            return Err(UpstreamError {
+                kind: crate::ports::UpstreamKind::Rejected,
+                code: Some(code.into()),
+                dis_request_id: Some("obs-request-1".into()),
+                detail: String::new(),
+            });
+        }
+        Ok(crate::domain::files::ObjectPage {
+            objects: self
+                .objects
+                .iter()
+                .filter(|o| o.key.starts_with(prefix))
+                .cloned()
+                .collect(),
+            next: None,
+        })
+    }
+
+    async fn head(
+        &self,
+        _bucket: &crate::domain::task::BucketName,
+        key: &str,
+    ) -> Result<crate::domain::files::StoredObject, UpstreamError> {
+        self.objects
+            .iter()
+            .find(|o| o.key == key)
+            .cloned()
+            .ok_or_else(|| UpstreamError {
+                kind: crate::ports::UpstreamKind::Rejected,
+                code: Some("NoSuchKey".into()),
+                dis_request_id: None,
+                detail: String::new(),
+            })
+    }
+
+    async fn first_bytes(
+        &self,
+        _bucket: &crate::domain::task::BucketName,
+        key: &str,
+        limit: u64,
+    ) -> Result<Vec<u8>, UpstreamError> {
+        let mut text = format!("first line of {key}\n").into_bytes();
+        text.truncate(limit as usize);
+        Ok(text)
+    }
+}

@@ -267,3 +267,75 @@ pub async fn stream_hour(
     });
     Ok(futures_util::future::join_all(reads).await)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::fakes::{FakeDis, FakeObs};
+    use std::sync::atomic::Ordering;
+
+    fn obs(fake: FakeObs) -> (Arc<FakeObs>, Obs) {
+        let fake = Arc::new(fake);
+        (fake.clone(), Obs::new(Ok(fake)))
+    }
+
+    fn object(key: &str, at: i64) -> StoredObject {
+        StoredObject {
+            key: key.into(),
+            size: 10,
+            last_modified_ms: at,
+        }
+    }
+
+    #[tokio::test]
+    async fn operators_asking_together_share_one_read_of_obs() {
+        let dis = FakeDis::with_streams(["s".to_owned()]).with_tasks(1);
+        let now = crate::clock::now_ms();
+        let (fake, obs) = obs(FakeObs {
+            objects: vec![object("a.txt", now - 1_000), object("b.txt", now - 500)],
+            ..FakeObs::default()
+        });
+        for _ in 0..5 {
+            let files = task_files(&dis, &obs, "s", "t0", now).await.unwrap();
+            let listed = files.listing.as_ref().ok().unwrap();
+            assert_eq!(listed.objects[0].key, "b.txt", "newest first");
+        }
+        assert_eq!(fake.lists.load(Ordering::SeqCst), 1);
+        // A read older than its sharing time is made again.
+        task_files(&dis, &obs, "s", "t0", now + SHARED_FOR_MS)
+            .await
+            .unwrap();
+        assert_eq!(fake.lists.load(Ordering::SeqCst), 2);
+        // The stream's last hour reads through the same cache.
+        let hour = stream_hour(&dis, &obs, "s", now + SHARED_FOR_MS)
+            .await
+            .unwrap();
+        assert_eq!(hour[0].written, Ok((2, 20, Some(now - 500))));
+        assert_eq!(fake.lists.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn without_a_reader_or_with_a_refusal_the_panel_says_why() {
+        let dis = FakeDis::with_streams(["s".to_owned()]).with_tasks(1);
+        let token_mode = Obs::new(Err("Listing files needs an access key.".into()));
+        let files = task_files(&dis, &token_mode, "s", "t0", 0).await.unwrap();
+        assert!(
+            matches!(files.listing, Err(Unlisted::Unavailable(ref why)) if why.contains("access key"))
+        );
+        let (_, denied) = obs(FakeObs {
+            refusal: Some("AccessDenied"),
+            ..FakeObs::default()
+        });
+        let files = task_files(&dis, &denied, "s", "t0", 0).await.unwrap();
+        match files.listing {
+            Err(Unlisted::Refused(words)) => assert!(
+                words.starts_with("The console's key cannot read bucket bucket (AccessDenied; request id obs-request-1)."),
+                "{words}"
+            ),
+            _ => panic!("a refusal"),
+        }
+        // First lines are only ever read of the task's own files.
+        let e = first_lines(&dis, &denied, "s", "t0", "../state.json").await;
+        assert!(matches!(e, Err(AppError::Rejected(_))));
+    }
+}
