@@ -82,13 +82,7 @@ impl ObsClient {
     pub fn new(config: ObsConfig) -> Result<Self, String> {
         let endpoint =
             url::Url::parse(&config.endpoint).map_err(|_| "OBS_ENDPOINT is not a URL")?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.limits.connect_timeout)
-            .timeout(config.limits.request_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .build()
-            .map_err(|_| "cannot build the OBS client")?;
+        let http = crate::dis::client::http_client(&config.limits)?;
         Ok(ObsClient {
             http,
             endpoint,

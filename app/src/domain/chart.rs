@@ -124,8 +124,8 @@ const RIGHT: f64 = 8.0;
 const TOP: f64 = 56.0;
 const BOTTOM: f64 = 40.0;
 
-/// Text safe inside SVG or HTML, as content or a quoted attribute.
-fn escape(text: &str) -> String {
+/// Text safe inside SVG, HTML or XML, as content or a quoted attribute.
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

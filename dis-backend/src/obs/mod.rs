@@ -8,6 +8,7 @@ pub mod sigv4;
 
 use crate::{Shared, MAX_CLOCK_SKEW_MS};
 use app::clock::now_ms;
+use app::domain::chart::escape;
 use axum::{
     body::{Body, Bytes},
     extract::State,
@@ -631,21 +632,6 @@ fn url_encode(s: &str) -> String {
         .map(dis_protocol::signer::encode)
         .collect::<Vec<_>>()
         .join("/")
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -172,36 +172,14 @@ fn scoped(
     })
 }
 
-/// `20150830T123600Z` as epoch milliseconds.
+/// `20150830T123600Z` as epoch milliseconds: the form of DIS's `X-Sdk-Date` too.
 pub fn parse_amz_date(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = s.get(r)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    let t = app::domain::DateTime::new(
-        i64::from(num(0..4)?),
-        num(4..6)?,
-        num(6..8)?,
-        num(9..11)?,
-        num(11..13)?,
-        num(13..15)?,
-    )?;
-    Some(t.to_epoch_ms(app::domain::ZoneOffset::UTC))
+    dis_protocol::signer::parse_sdk_date(s)
 }
 
 /// Epoch milliseconds as `20150830T123600Z`.
 pub fn format_amz_date(ms: i64) -> String {
-    let t = app::domain::DateTime::from_epoch_ms(ms, app::domain::ZoneOffset::UTC);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year, t.month, t.day, t.hour, t.minute, t.second
-    )
+    dis_protocol::signer::sdk_date(ms)
 }
 
 /// The canonical URI of an S3 request: the path decoded once and each segment encoded once.

@@ -91,6 +91,18 @@ struct Answer {
     body: Vec<u8>,
 }
 
+/// The HTTP client of every upstream call (DIS, IAM, OBS): `limits`' timeouts, no redirects,
+/// no proxy.
+pub fn http_client(limits: &Limits) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .connect_timeout(limits.connect_timeout)
+        .timeout(limits.request_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .map_err(|_| "cannot build the HTTP client".to_owned())
+}
+
 impl DisClient {
     pub fn new(config: ClientConfig) -> Result<Self, String> {
         let url = url::Url::parse(&config.endpoint).map_err(|_| "the endpoint is not a URL")?;
@@ -99,13 +111,7 @@ impl DisClient {
             (Some(h), None) => h.to_string(),
             (None, _) => return Err("the endpoint has no host".into()),
         };
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.limits.connect_timeout)
-            .timeout(config.limits.request_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .build()
-            .map_err(|_| "cannot build the HTTP client")?;
+        let http = http_client(&config.limits)?;
         Ok(DisClient {
             http,
             base: config.endpoint.trim_end_matches('/').to_string(),

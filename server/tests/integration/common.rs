@@ -198,6 +198,22 @@ impl TestApp {
         (name, password.to_owned())
     }
 
+    /// A part of a page as `client` asks for it (with its session and role): the status and
+    /// the body.
+    pub async fn part_as(
+        &self,
+        client: &reqwest::Client,
+        part: serde_json::Value,
+    ) -> (u16, String) {
+        let answer = client
+            .post(self.url("/api/get_part"))
+            .json(&serde_json::json!({ "part": part }))
+            .send()
+            .await
+            .unwrap();
+        (answer.status().as_u16(), answer.text().await.unwrap())
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

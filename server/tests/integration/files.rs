@@ -201,14 +201,12 @@ async fn the_embedded_obs_refuses_as_s3_does() {
     let mut list = bucket.list_objects_v2(Some(&good));
     list.query_mut().remove("list-type");
     list.with_delimiter("/");
-    let body = http
+    let answer = http
         .get(list.sign(Duration::from_secs(60)))
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
         .unwrap();
+    let body = answer.text().await.unwrap();
     assert!(
         body.contains("<CommonPrefixes><Prefix>a/</Prefix></CommonPrefixes>"),
         "{body}"
@@ -314,22 +312,19 @@ async fn the_files_panel_lists_dumps_shows_first_lines_and_measures_the_clock() 
     let (status, refused) = part(&app, serde_json::json!({"FirstLines": {"stream": "filing", "task": "writer", "key": "../state.json"}})).await;
     assert_eq!(status, 400, "{refused}");
     let viewer = app.client_as(app::domain::Role::Viewer).await;
-    let as_viewer = viewer
-        .post(app.url("/api/get_part"))
-        .json(&serde_json::json!({"part": {"FirstLines": {"stream": "filing", "task": "writer", "key": key}}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(as_viewer.status(), 403);
-    let viewer_panel = viewer
-        .post(app.url("/api/get_part"))
-        .json(&serde_json::json!({"part": {"TaskFiles": {"stream": "filing", "task": "writer", "page": 0}}}))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (refused, _) = app
+        .part_as(
+            &viewer,
+            serde_json::json!({"FirstLines": {"stream": "filing", "task": "writer", "key": key}}),
+        )
+        .await;
+    assert_eq!(refused, 403);
+    let (_, viewer_panel) = app
+        .part_as(
+            &viewer,
+            serde_json::json!({"TaskFiles": {"stream": "filing", "task": "writer", "page": 0}}),
+        )
+        .await;
     assert!(
         viewer_panel.contains("UTC+8 directories") && !viewer_panel.contains("Show first lines")
     );

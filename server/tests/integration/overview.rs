@@ -235,24 +235,21 @@ async fn simultaneous_refreshes_share_one_read_and_a_stalled_task_comes_first() 
     // An admin sees the latest audit lines.
     assert!(html.contains("Recent changes"));
     let viewer = app.client_as(app::domain::Role::Viewer).await;
-    let as_viewer = viewer
-        .post(app.url("/api/get_part"))
-        .json(&serde_json::json!({"part": {"Overview": {"state": "All", "name": ""}}}))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, as_viewer) = app
+        .part_as(
+            &viewer,
+            serde_json::json!({"Overview": {"state": "All", "name": ""}}),
+        )
+        .await;
     assert!(as_viewer.contains(">stuck<") && !as_viewer.contains("Recent changes"));
     // The audit log is an admin's part, whoever asks.
-    let refused = viewer
-        .post(app.url("/api/get_part"))
-        .json(&serde_json::json!({"part": {"Audit": {"operator": "", "action": "", "outcome": "", "before_ms": 0}}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 403);
+    let (refused, _) = app
+        .part_as(
+            &viewer,
+            serde_json::json!({"Audit": {"operator": "", "action": "", "outcome": "", "before_ms": 0}}),
+        )
+        .await;
+    assert_eq!(refused, 403);
 
     // Reading the overview costs DIS nothing: the read number stays.
     let backend_calls_before = html.clone();
