@@ -7,11 +7,13 @@
 //! - [`accounts`]: operators, logins and the audit log in SQLite (the `Accounts` port).
 //! - [`dis`]: the DIS client (the `DisPort`), and [`connect`], which picks a remote DIS or
 //!   starts the embedded backend (the `dis-backend` crate).
-//! - [`obs`]: the OBS reader (the `ObsPort`): the files dump tasks wrote.
+//! - [`obs`]: the OBS reader (the `ObsPort`): the files dump tasks wrote; [`clock`] measures
+//!   DIS's clock from them in the background.
 //! - [`overview`]: the overview snapshot, read from DIS in the background and shared.
 
 pub mod accounts;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod connect;
 pub mod dis;

@@ -4,6 +4,7 @@
 use crate::config::{BackendSettings, Config, ConfigError};
 use crate::http::{self, AppState, SHUTDOWN_GRACE};
 use crate::{accounts, connect, telemetry};
+use std::sync::Arc;
 use std::{net::SocketAddr, path::PathBuf};
 
 /// Why the process stops before (or instead of) serving.
@@ -108,8 +109,13 @@ async fn run(mut config: Config) -> Result<(), StartupError> {
         .map_err(|e| config_error(format!("DIS: {e}")))?;
     // Keeps the embedded backend's handle alive as long as the console runs.
     let _backend = connection.backend;
-    let router =
-        http::router(AppState::new(&config, connection.client, &accounts).with_obs(connection.obs));
+    let state = AppState::new(&config, connection.client, &accounts).with_obs(connection.obs);
+    crate::clock::spawn_watch(
+        Arc::new(state.overview.clone()),
+        state.dis.clone(),
+        state.obs.clone(),
+    );
+    let router = http::router(state);
     let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
         http::shutdown_signal().await;

@@ -217,8 +217,10 @@ async fn the_embedded_obs_refuses_as_s3_does() {
     );
 }
 
-#[tokio::test]
-async fn the_files_panel_lists_dumps_shows_first_lines_and_measures_the_clock() {
+/// A console whose stream `filing` has a text task `writer` (minute directories under
+/// `events` in bucket `panel-files`) that dumped three times, 40 s apart, two records each.
+/// Minute directories: only one clock in use names those minutes, whatever the time of the test.
+async fn three_dumps() -> TestApp {
     let app = TestApp::spawn().await;
     let s = app.json_stream("filing").await;
     let task = DumpTask::parse(
@@ -236,8 +238,6 @@ async fn the_files_panel_lists_dumps_shows_first_lines_and_measures_the_clock() 
     app.dis.add_dump_task(&s, &task).await.unwrap();
     let backend = app.backend.as_ref().unwrap();
     let now = app::clock::now_ms();
-    // Three dumps, 40 s apart, each of its own records, in minute directories: only one clock
-    // in use names those minutes, whatever the time of the test.
     for n in 0..3 {
         let records = (0..2)
             .map(|i| PutRecord {
@@ -259,7 +259,39 @@ async fn the_files_panel_lists_dumps_shows_first_lines_and_measures_the_clock() 
             .unwrap();
         backend.dump_at(now + 31_000 + 40_000 * n).unwrap();
     }
+    app
+}
 
+#[tokio::test]
+async fn the_clock_is_measured_in_the_background_from_the_overviews_running_tasks() {
+    use app::ports::OverviewSource;
+    let app = three_dumps().await;
+    let overview =
+        server::overview::OverviewCache::new(app.dis.clone(), std::time::Duration::from_secs(30));
+    let snapshot = overview.refresh().await;
+    assert!(app.obs.finding().is_none());
+    let found =
+        server::clock::measure_once(&snapshot, app.dis.as_ref(), &app.obs, app::clock::now_ms())
+            .await;
+    assert!(
+        matches!(
+            found,
+            Some(app::domain::clock::ClockFinding::Measured { files: 3, .. })
+        ),
+        "{found:?}"
+    );
+    // Every page's previews now read the measured clock.
+    let (_, status) = app.post_form("/api/console_status", String::new()).await;
+    assert_eq!(
+        status["clock"]["source"]["Measured"]["files"], 3,
+        "{status}"
+    );
+    assert_eq!(status["clock"]["zone_minutes"], 480, "{status}");
+}
+
+#[tokio::test]
+async fn the_files_panel_lists_dumps_shows_first_lines_and_measures_the_clock() {
+    let app = three_dumps().await;
     let (status, html) = part(
         &app,
         serde_json::json!({"TaskFiles": {"stream": "filing", "task": "writer", "page": 0}}),
