@@ -231,12 +231,14 @@ pub struct AccountsPort(pub Arc<dyn Accounts>);
 /// [`BucketName`]s; keys are the task's own ([`crate::domain::files::check_task_key`]).
 #[async_trait::async_trait]
 pub trait ObsPort: Send + Sync {
-    /// One page (at most 1,000 objects) of the objects whose keys start with `prefix`, after
-    /// the page `continuation` names.
+    /// One page (at most 1,000 entries) of the objects whose keys start with `prefix`, after
+    /// the page `continuation` names. With `delimiter`, keys that go on past it after the
+    /// prefix are grouped into common prefixes (the directories one level down).
     async fn list(
         &self,
         bucket: &BucketName,
         prefix: &str,
+        delimiter: Option<&str>,
         continuation: Option<&str>,
     ) -> Result<ObjectPage, UpstreamError>;
 
@@ -259,8 +261,13 @@ pub struct Obs {
     pub reader: Result<Arc<dyn ObsPort>, String>,
     pub clock: Arc<std::sync::Mutex<Option<ClockFinding>>>,
     /// Recent listings by bucket and prefix, shared by every operator for a few seconds.
-    pub recent: Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<Recent>>>>,
+    pub recent: SharedReads<Arc<Recent>>,
+    /// Tasks' day directories by bucket and prefix, with when they were read, shared alike.
+    pub days: SharedReads<(i64, Arc<Vec<String>>)>,
 }
+
+/// Reads of OBS by what was read, shared between operators.
+pub type SharedReads<T> = Arc<std::sync::Mutex<std::collections::HashMap<String, T>>>;
 
 impl Obs {
     pub fn new(reader: Result<Arc<dyn ObsPort>, String>) -> Self {
@@ -268,6 +275,7 @@ impl Obs {
             reader,
             clock: Arc::default(),
             recent: Arc::default(),
+            days: Arc::default(),
         }
     }
 

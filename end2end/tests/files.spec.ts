@@ -57,6 +57,14 @@ test("a task's files appear after each dump, show their first lines and measure 
   await expect(files).toContainText('UTC+8 (region time, measured from 3 files)');
   await expect(files.getByRole('region', { name: 'Last 24 hours by directory' })).toBeVisible();
 
+  // The day directories holding the files are offered; one shows its own files.
+  const days = files.getByRole('navigation', { name: 'Days' });
+  await days.getByRole('button').nth(1).click();
+  await expect(days.getByRole('button').nth(1)).toHaveAttribute('aria-pressed', 'true');
+  await expect(files).toContainText(/\d files \(.+\) in cloned\/prefix\/\d{4}\/\d{2}\/\d{2}\/\./);
+  await days.getByRole('button', { name: 'Last 24 hours' }).click();
+  await expect(files).toContainText('in the last 24 hours');
+
   // The newest file's first lines are the last records sent.
   await table.getByRole('button', { name: /^Show first lines of / }).first().click();
   const lines = page.getByRole('region', { name: /^First lines of cloned\/prefix\// });

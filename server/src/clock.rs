@@ -39,7 +39,9 @@ pub async fn measure_once(
         .collect();
     candidates.sort_by_key(|t| std::cmp::Reverse(t.last_dump_ms));
     for task in candidates.into_iter().take(TASKS_PER_ROUND) {
-        match app::services::files::task_files(dis, obs, &task.stream, &task.task, now_ms).await {
+        match app::services::files::task_files(dis, obs, &task.stream, &task.task, None, now_ms)
+            .await
+        {
             Ok(files) => {
                 if let Some(found @ ClockFinding::Measured { .. }) = files.finding {
                     return Some(found);

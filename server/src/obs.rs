@@ -265,6 +265,7 @@ impl ObsPort for ObsClient {
         &self,
         bucket: &BucketName,
         prefix: &str,
+        delimiter: Option<&str>,
         continuation: Option<&str>,
     ) -> Result<ObjectPage, UpstreamError> {
         let bucket = self.bucket(bucket)?;
@@ -273,6 +274,9 @@ impl ObsPort for ObsClient {
             let mut action = bucket.list_objects_v2(Some(&credentials));
             action.with_prefix(prefix);
             action.with_max_keys(1000);
+            if let Some(delimiter) = delimiter {
+                action.with_delimiter(delimiter);
+            }
             if let Some(token) = continuation {
                 action.with_continuation_token(token);
             }
@@ -301,6 +305,11 @@ impl ObsPort for ObsClient {
                     size: o.size.unwrap_or_default(),
                     key: o.key,
                 })
+                .collect(),
+            prefixes: parsed
+                .common_prefixes
+                .into_iter()
+                .map(|p| p.prefix)
                 .collect(),
             next: parsed.next_continuation_token,
         })

@@ -128,9 +128,16 @@ pub async fn get_part(part: Part) -> Result<String, AppError> {
                         call,
                     ))
                 }
-                Part::TaskFiles { stream, task, page } => {
+                Part::TaskFiles {
+                    stream,
+                    task,
+                    day,
+                    page,
+                } => {
                     let (dis, obs) = (envelope::dis()?, envelope::obs()?);
-                    let view = files::task_files(dis.as_ref(), &obs, &stream, &task, now).await?;
+                    let day = Some(day.as_str()).filter(|d| !d.is_empty());
+                    let view =
+                        files::task_files(dis.as_ref(), &obs, &stream, &task, day, now).await?;
                     // The measurement just made is the clock the page shows times on.
                     let clock = status()?.clock;
                     let can_read = me.is_some_and(|me| me.role >= Role::Operator);

@@ -1,6 +1,6 @@
 //! What landed in OBS, as panels of the task and stream pages. The server renders their
-//! contents (`fragments::files`); the browser keeps only which page is shown and which file's
-//! first lines are open.
+//! contents (`fragments::files`); the browser keeps only which day and page are shown and
+//! which file's first lines are open.
 
 use crate::api::parts::Part;
 use crate::components::browser;
@@ -16,15 +16,21 @@ pub fn TaskFiles(
     #[prop(into)] version: Signal<u64>,
 ) -> impl IntoView {
     let page = RwSignal::new(0u32);
+    let day = RwSignal::new(String::new());
     let opened = RwSignal::new(None::<String>);
     let part = Signal::derive(move || Part::TaskFiles {
         stream: stream.get(),
         task: task.get(),
+        day: day.get(),
         page: page.get(),
     });
     let on_action = Callback::new(
         move |(action, value): (String, String)| match action.as_str() {
             "files-page" => page.set(value.parse().unwrap_or(0)),
+            "files-day" => {
+                page.set(0);
+                day.set(value);
+            }
             "first-lines" => opened.set(Some(value)),
             _ => {}
         },

@@ -15,10 +15,12 @@ pub struct StoredObject {
     pub last_modified_ms: i64,
 }
 
-/// One page of a listing: its objects and, when there are more, the token of the next page.
+/// One page of a listing: its objects, the common prefixes of a listing with a delimiter, and,
+/// when there are more, the token of the next page.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ObjectPage {
     pub objects: Vec<StoredObject>,
+    pub prefixes: Vec<String>,
     pub next: Option<String>,
 }
 
@@ -86,6 +88,58 @@ pub fn listing_prefixes(
     }
     out.dedup();
     out
+}
+
+/// How many time directories make a "day" of the Files panel for `format`: days, or months or
+/// years for coarser formats; 0 without time directories.
+pub fn day_depth(format: PartitionFormat) -> usize {
+    match format {
+        PartitionFormat::Flat => 0,
+        PartitionFormat::Year => 1,
+        PartitionFormat::Month => 2,
+        PartitionFormat::Day | PartitionFormat::Hour | PartitionFormat::Minute => 3,
+    }
+}
+
+/// Whether `common` (a listing's common prefix under `parent`) is a time directory of level
+/// `level` (0 for years): four digits for a year, two for the rest, then `/`.
+pub fn is_time_directory(parent: &str, common: &str, level: usize) -> bool {
+    let Some(name) = common
+        .strip_prefix(parent)
+        .and_then(|rest| rest.strip_suffix('/'))
+    else {
+        return false;
+    };
+    let width = if level == 0 { 4 } else { 2 };
+    name.len() == width && name.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Checks a day an operator asked to see: the task's prefix and [`day_depth`] time
+/// directories, such as `logs/2026/12/01/`.
+pub fn check_day(day: &str, file_prefix: &str, format: PartitionFormat) -> Result<(), String> {
+    let base = key_prefix(file_prefix);
+    let depth = day_depth(format);
+    let mut parent = base.clone();
+    let ok = depth > 0
+        && day.starts_with(&base)
+        && day.ends_with('/')
+        && day[base.len()..].matches('/').count() == depth
+        && day[base.len()..]
+            .split_terminator('/')
+            .enumerate()
+            .all(|(level, name)| {
+                let common = format!("{parent}{name}/");
+                let fits = is_time_directory(&parent, &common, level);
+                parent = common;
+                fits
+            });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{day:?} is not one of this task's time directories."
+        ))
+    }
 }
 
 /// The files newest first (then by key, for a stable order).
@@ -320,6 +374,29 @@ mod tests {
         }
         assert_eq!(first_lines(b"PAR1\0\0\x15", 7), FirstLines::Binary);
         assert_eq!(first_lines(&[0xff, 0xfe, b'a'], 3), FirstLines::Binary);
+    }
+
+    #[test]
+    fn days_are_the_tasks_own_time_directories() {
+        assert_eq!(day_depth(PartitionFormat::Minute), 3);
+        assert_eq!(day_depth(PartitionFormat::Flat), 0);
+        assert!(is_time_directory("p/", "p/2026/", 0));
+        assert!(is_time_directory("p/2026/", "p/2026/02/", 1));
+        assert!(!is_time_directory("p/", "p/26/", 0));
+        assert!(!is_time_directory("p/2026/", "p/2026/tmp/", 1));
+        assert!(!is_time_directory("p/2026/", "q/2026/02/", 1));
+        assert!(check_day("p/2026/12/01/", "/p/", PartitionFormat::Hour).is_ok());
+        assert!(check_day("2026/12/", "", PartitionFormat::Month).is_ok());
+        for day in [
+            "p/2026/12/",
+            "p/2026/12/01",
+            "p/2026/12/aa/",
+            "q/2026/12/01/",
+            "p/../12/01/",
+        ] {
+            assert!(check_day(day, "p", PartitionFormat::Day).is_err(), "{day}");
+        }
+        assert!(check_day("p/", "p", PartitionFormat::Flat).is_err());
     }
 
     #[test]

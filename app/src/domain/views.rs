@@ -79,10 +79,12 @@ pub enum Part {
         draft: Box<TaskDraft>,
         modify: bool,
     },
-    /// A page (from 0) of a task's recent files in OBS, and the clock they show.
+    /// A page (from 0) of a task's recent files in OBS (or, with `day`, of one of its day
+    /// directories), and the clock they show.
     TaskFiles {
         stream: String,
         task: String,
+        day: String,
         page: u32,
     },
     /// The first lines of one of a task's files.

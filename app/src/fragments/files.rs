@@ -58,24 +58,53 @@ pub fn task_files(
         .take(FILES_PER_PAGE)
         .cloned()
         .collect();
-    let totals = files::totals_since(objects, now_ms - WINDOW_MS);
-    let (day_files, day_bytes) = files::written_since(objects, now_ms - WINDOW_MS);
+    // The last day's files by default; all of a chosen day directory's.
+    let since = if view.day.is_some() {
+        i64::MIN
+    } else {
+        now_ms - WINDOW_MS
+    };
+    let totals = files::totals_since(objects, since);
+    let (day_files, day_bytes) = files::written_since(objects, since);
     let text = view.task.destination_file_type == crate::domain::task::FileType::Text;
     let clock_line = view.finding.as_ref().map(|f| clock_line(f, clock));
-    let summary = if objects.is_empty() {
-        "No files in the last day's directories yet. A running task writes its first file one dump interval after records arrive.".to_owned()
+    let cut = if recent.truncated {
+        "; the listing stopped at 10,000 files a directory, so older ones are left out"
     } else {
-        format!(
-            "{} files ({}) in the last 24 hours{}.",
+        ""
+    };
+    let summary = match (&view.day, objects.is_empty()) {
+        (None, true) => "No files in the last day's directories yet. A running task writes its first file one dump interval after records arrive.".to_owned(),
+        (Some(day), true) => format!("No files in {day}."),
+        (None, false) => format!(
+            "{} files ({}) in the last 24 hours{cut}.",
             thousands(day_files as u64),
             files::size_words(day_bytes),
-            if recent.truncated {
-                "; the listing stopped at 10,000 files a day, so older ones are left out"
-            } else {
-                ""
-            }
-        )
+        ),
+        (Some(day), false) => format!(
+            "{} files ({}) in {day}{cut}.",
+            thousands(day_files as u64),
+            files::size_words(day_bytes),
+        ),
     };
+    let by_directory = if view.day.is_some() {
+        "By directory"
+    } else {
+        "Last 24 hours by directory"
+    };
+    let shown_day = view.day.clone().unwrap_or_default();
+    let days: Vec<(String, String)> = view
+        .days
+        .iter()
+        .map(|d| {
+            let label = d
+                .strip_prefix(&files::key_prefix(view.task.file_prefix.as_str()))
+                .unwrap_or(d)
+                .trim_end_matches('/')
+                .to_owned();
+            (d.clone(), label)
+        })
+        .collect();
     let region = format!("Last modified ({zone})");
     super::html(view! {
         {clock_line.map(|line| view! { <p class="clock-line"><strong>"DIS's clock: "</strong>{line}</p> })}
@@ -119,9 +148,19 @@ pub fn task_files(
                 </nav>
             })}
         })}
+        {(!days.is_empty()).then(|| view! {
+            <nav class="actions days" aria-label="Days">
+                <button type="button" data-action="files-day" data-value=""
+                    aria-pressed=(shown_day.is_empty()).to_string()>"Last 24 hours"</button>
+                {days.into_iter().map(|(day, label)| view! {
+                    <button type="button" data-action="files-day" data-value=day.clone()
+                        aria-pressed=(day == shown_day).to_string()>{label}</button>
+                }).collect_view()}
+            </nav>
+        })}
         {(!totals.is_empty()).then(|| view! {
-            <h3>"Last 24 hours by directory"</h3>
-            <Table caption="Last 24 hours by directory" columns=columns(&["Directory", "Files", "Size", "Newest file"])>
+            <h3>{by_directory}</h3>
+            <Table caption=by_directory columns=columns(&["Directory", "Files", "Size", "Newest file"])>
                 {totals.into_iter().map(|t| view! {
                     <tr>
                         <td><code class="object-path">{format!("{}/", t.directory)}</code></td>

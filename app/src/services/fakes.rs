@@ -480,6 +480,7 @@ impl crate::ports::ObsPort for FakeObs {
         &self,
         _bucket: &crate::domain::task::BucketName,
         prefix: &str,
+        delimiter: Option<&str>,
         _continuation: Option<&str>,
     ) -> Result<crate::domain::files::ObjectPage, UpstreamError> {
         self.lists.fetch_add(1, Ordering::SeqCst);
@@ -491,15 +492,21 @@ impl crate::ports::ObsPort for FakeObs {
                 detail: String::new(),
             });
         }
-        Ok(crate::domain::files::ObjectPage {
-            objects: self
-                .objects
-                .iter()
-                .filter(|o| o.key.starts_with(prefix))
-                .cloned()
-                .collect(),
-            next: None,
-        })
+        let under = self.objects.iter().filter(|o| o.key.starts_with(prefix));
+        let mut page = crate::domain::files::ObjectPage::default();
+        for o in under {
+            let rest = &o.key[prefix.len()..];
+            match delimiter.and_then(|d| rest.find(d).map(|i| i + d.len())) {
+                Some(end) => {
+                    let common = o.key[..prefix.len() + end].to_owned();
+                    if !page.prefixes.contains(&common) {
+                        page.prefixes.push(common);
+                    }
+                }
+                None => page.objects.push(o.clone()),
+            }
+        }
+        Ok(page)
     }
 
     async fn head(

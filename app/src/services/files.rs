@@ -59,19 +59,46 @@ pub enum Unlisted {
     Refused(String),
 }
 
-/// A task's recent files, newest first, read through the shared cache.
+/// How many day directories the Files panel offers.
+pub const DAYS_OFFERED: usize = 14;
+
+/// A task's recent files (the last day's directories on any clock), newest first, read
+/// through the shared cache.
 pub async fn recent(obs: &Obs, task: &DumpTask, now_ms: i64) -> Result<Arc<Recent>, Unlisted> {
+    let prefixes = files::listing_prefixes(
+        task.file_prefix.as_str(),
+        task.partition_format,
+        now_ms,
+        WINDOW_MS,
+    );
+    let key = format!("recent|{}|{:?}", task.obs_bucket_path.as_str(), prefixes);
+    cached_listing(obs, &task.obs_bucket_path, key, &prefixes, now_ms).await
+}
+
+/// The files of one of a task's day directories (checked first), newest first.
+pub async fn day_files(
+    obs: &Obs,
+    task: &DumpTask,
+    day: &str,
+    now_ms: i64,
+) -> Result<Arc<Recent>, Unlisted> {
+    let key = format!("day|{}|{day}", task.obs_bucket_path.as_str());
+    cached_listing(obs, &task.obs_bucket_path, key, &[day.to_owned()], now_ms).await
+}
+
+/// Everything under `prefixes`, newest first: from the cache when a read of the same is
+/// younger than [`SHARED_FOR_MS`], else read now and kept.
+async fn cached_listing(
+    obs: &Obs,
+    bucket: &BucketName,
+    cache_key: String,
+    prefixes: &[String],
+    now_ms: i64,
+) -> Result<Arc<Recent>, Unlisted> {
     let reader = obs
         .reader
         .as_ref()
         .map_err(|why| Unlisted::Unavailable(why.clone()))?;
-    let bucket = &task.obs_bucket_path;
-    let cache_key = format!(
-        "{}/{}|{:?}",
-        bucket.as_str(),
-        task.file_prefix.as_str(),
-        task.partition_format
-    );
     if let Some(hit) = obs
         .recent
         .lock()
@@ -82,12 +109,6 @@ pub async fn recent(obs: &Obs, task: &DumpTask, now_ms: i64) -> Result<Arc<Recen
     {
         return Ok(hit);
     }
-    let prefixes = files::listing_prefixes(
-        task.file_prefix.as_str(),
-        task.partition_format,
-        now_ms,
-        WINDOW_MS,
-    );
     let reads = prefixes
         .iter()
         .map(|prefix| list_all(reader.as_ref(), bucket, prefix));
@@ -100,18 +121,86 @@ pub async fn recent(obs: &Obs, task: &DumpTask, now_ms: i64) -> Result<Arc<Recen
         objects.extend(found);
         truncated |= cut;
     }
-    // Files whose directories are outside the window but share a listed day are kept: they
-    // are recent all the same.
     files::newest_first(&mut objects);
-    let recent = Arc::new(Recent {
+    let listing = Arc::new(Recent {
         objects,
         truncated,
         read_at_ms: now_ms,
     });
     let mut cache = obs.recent.lock().unwrap_or_else(|e| e.into_inner());
     cache.retain(|_, r| now_ms - r.read_at_ms < SHARED_FOR_MS);
-    cache.insert(cache_key, recent.clone());
-    Ok(recent)
+    cache.insert(cache_key, listing.clone());
+    Ok(listing)
+}
+
+/// [`days`], shared by every operator for [`SHARED_FOR_MS`]; none when they cannot be read
+/// (the listing beside them says why).
+pub async fn offered_days(obs: &Obs, task: &DumpTask, now_ms: i64) -> Arc<Vec<String>> {
+    let Ok(reader) = &obs.reader else {
+        return Arc::default();
+    };
+    let key = format!(
+        "{}/{}|{:?}",
+        task.obs_bucket_path.as_str(),
+        task.file_prefix.as_str(),
+        task.partition_format
+    );
+    let hit = obs
+        .days
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+        .filter(|(at, _)| now_ms - at < SHARED_FOR_MS)
+        .map(|(_, days)| days.clone());
+    if let Some(days) = hit {
+        return days;
+    }
+    let found = Arc::new(days(reader.as_ref(), task).await.unwrap_or_default());
+    let mut cache = obs.days.lock().unwrap_or_else(|e| e.into_inner());
+    cache.retain(|_, (at, _)| now_ms - *at < SHARED_FOR_MS);
+    cache.insert(key, (now_ms, found.clone()));
+    found
+}
+
+/// The task's day directories that hold files (days, or months or years for coarser
+/// formats), newest first, at most [`DAYS_OFFERED`]: read one level at a time with a
+/// delimiter, newest first, so the walk stops as soon as it has them.
+pub async fn days(obs: &dyn ObsPort, task: &DumpTask) -> Result<Vec<String>, UpstreamError> {
+    let depth = files::day_depth(task.partition_format);
+    let mut out = Vec::new();
+    if depth == 0 {
+        return Ok(out);
+    }
+    let mut stack = vec![(files::key_prefix(task.file_prefix.as_str()), 0usize)];
+    while let Some((prefix, level)) = stack.pop() {
+        if out.len() >= DAYS_OFFERED {
+            break;
+        }
+        if level == depth {
+            out.push(prefix);
+            continue;
+        }
+        let mut children = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let page = obs
+                .list(&task.obs_bucket_path, &prefix, Some("/"), token.as_deref())
+                .await?;
+            children.extend(
+                page.prefixes
+                    .into_iter()
+                    .filter(|c| files::is_time_directory(&prefix, c, level)),
+            );
+            match page.next {
+                Some(next) => token = Some(next),
+                None => break,
+            }
+        }
+        // Oldest pushed first, so the newest is walked first.
+        children.sort();
+        stack.extend(children.into_iter().map(|c| (c, level + 1)));
+    }
+    Ok(out)
 }
 
 /// Every object under `prefix`, up to [`MAX_PAGES`] pages; and whether it stopped there.
@@ -123,7 +212,7 @@ async fn list_all(
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
-        let page = obs.list(bucket, prefix, token.as_deref()).await?;
+        let page = obs.list(bucket, prefix, None, token.as_deref()).await?;
         out.extend(page.objects);
         match page.next {
             Some(next) => token = Some(next),
@@ -136,7 +225,11 @@ async fn list_all(
 /// What the Files panel shows of a task.
 pub struct TaskFiles {
     pub task: DumpTask,
+    /// The day directory shown, or `None` for the last day's files.
+    pub day: Option<String>,
     pub listing: Result<Arc<Recent>, Unlisted>,
+    /// The task's day directories, newest first (empty when they cannot be read).
+    pub days: Arc<Vec<String>>,
     /// What the files say of DIS's clock, for a text task without a timestamp schema.
     pub finding: Option<ClockFinding>,
 }
@@ -153,18 +246,31 @@ fn settings_of(details: &TaskDetails) -> Result<DumpTask, AppError> {
     })
 }
 
-/// A task's recent files and what they say of DIS's clock (kept for every page's previews).
+/// A task's recent files (or those of one `day` directory) and what the recent ones say of
+/// DIS's clock (kept for every page's previews).
 pub async fn task_files(
     dis: &dyn DisPort,
     obs: &Obs,
     stream: &str,
     task: &str,
+    day: Option<&str>,
     now_ms: i64,
 ) -> Result<TaskFiles, AppError> {
     let (_, _, _, details) = super::streams::task_and_stream(dis, stream, task).await?;
     let task = settings_of(&details)?;
-    let listing = recent(obs, &task, now_ms).await;
-    let finding = match (&listing, measures_clock(&task)) {
+    if let Some(day) = day {
+        files::check_day(day, task.file_prefix.as_str(), task.partition_format)
+            .map_err(AppError::Rejected)?;
+    }
+    let listing = async {
+        match day {
+            Some(day) => day_files(obs, &task, day, now_ms).await,
+            None => recent(obs, &task, now_ms).await,
+        }
+    };
+    let (listing, days) =
+        futures_util::future::join(listing, offered_days(obs, &task, now_ms)).await;
+    let finding = match (&listing, day.is_none() && measures_clock(&task)) {
         (Ok(recent), true) => {
             let finding = files::clock_from(
                 &recent.objects,
@@ -178,7 +284,9 @@ pub async fn task_files(
     };
     Ok(TaskFiles {
         task,
+        day: day.map(str::to_owned),
         listing,
+        days,
         finding,
     })
 }
@@ -296,13 +404,13 @@ mod tests {
             ..FakeObs::default()
         });
         for _ in 0..5 {
-            let files = task_files(&dis, &obs, "s", "t0", now).await.unwrap();
+            let files = task_files(&dis, &obs, "s", "t0", None, now).await.unwrap();
             let listed = files.listing.as_ref().ok().unwrap();
             assert_eq!(listed.objects[0].key, "b.txt", "newest first");
         }
         assert_eq!(fake.lists.load(Ordering::SeqCst), 1);
         // A read older than its sharing time is made again.
-        task_files(&dis, &obs, "s", "t0", now + SHARED_FOR_MS)
+        task_files(&dis, &obs, "s", "t0", None, now + SHARED_FOR_MS)
             .await
             .unwrap();
         assert_eq!(fake.lists.load(Ordering::SeqCst), 2);
@@ -315,10 +423,54 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn days_are_walked_newest_first_one_level_at_a_time() {
+        let task = DumpTask::parse(
+            &crate::domain::TaskDraft {
+                task_name: "t".into(),
+                obs_bucket_path: "bucket".into(),
+                file_prefix: "p".into(),
+                partition_format: "yyyy/MM/dd/HH".into(),
+                ..crate::domain::TaskDraft::default()
+            },
+            crate::domain::DataType::Json,
+        )
+        .unwrap();
+        let mut keys = vec![
+            "p/2025/01/01/00/c".to_owned(),
+            "p/2026/11/30/23/a".to_owned(),
+            "p/2026/12/01/00/b".to_owned(),
+            "p/tmp/x".to_owned(),
+            "p/2026/xx/01/00/y".to_owned(),
+        ];
+        // Twenty more days in January 2024: only the newest fourteen days in all are offered.
+        keys.extend((1..=20).map(|d| format!("p/2024/01/{d:02}/00/f")));
+        let fake = FakeObs {
+            objects: keys.iter().map(|k| object(k, 0)).collect(),
+            ..FakeObs::default()
+        };
+        let found = days(&fake, &task).await.unwrap();
+        assert_eq!(found.len(), DAYS_OFFERED);
+        assert_eq!(
+            found[..4],
+            [
+                "p/2026/12/01/",
+                "p/2026/11/30/",
+                "p/2025/01/01/",
+                "p/2024/01/20/"
+            ]
+        );
+        assert_eq!(found[13], "p/2024/01/10/");
+        // The walk stopped once it had them: 2024's January was read, and nothing older.
+        assert!(fake.lists.load(Ordering::SeqCst) <= 8, "{:?}", fake.lists);
+    }
+
+    #[tokio::test]
     async fn without_a_reader_or_with_a_refusal_the_panel_says_why() {
         let dis = FakeDis::with_streams(["s".to_owned()]).with_tasks(1);
         let token_mode = Obs::new(Err("Listing files needs an access key.".into()));
-        let files = task_files(&dis, &token_mode, "s", "t0", 0).await.unwrap();
+        let files = task_files(&dis, &token_mode, "s", "t0", None, 0)
+            .await
+            .unwrap();
         assert!(
             matches!(files.listing, Err(Unlisted::Unavailable(ref why)) if why.contains("access key"))
         );
@@ -326,7 +478,7 @@ mod tests {
             refusal: Some("AccessDenied"),
             ..FakeObs::default()
         });
-        let files = task_files(&dis, &denied, "s", "t0", 0).await.unwrap();
+        let files = task_files(&dis, &denied, "s", "t0", None, 0).await.unwrap();
         match files.listing {
             Err(Unlisted::Refused(words)) => assert!(
                 words.starts_with("The console's key cannot read bucket bucket (AccessDenied; request id obs-request-1)."),

@@ -42,16 +42,16 @@ async fn listings_page_past_a_thousand_objects_and_reads_take_a_range() {
     write_files(&app, "many-files", "q", 2);
     let obs = reader(&app);
     let b = bucket("many-files");
-    let first = obs.list(&b, "p/", None).await.unwrap();
+    let first = obs.list(&b, "p/", None, None).await.unwrap();
     assert_eq!(first.objects.len(), 1_000);
     assert_eq!(first.objects[0].key, "p/2026/12/01/10/f_00000.txt");
     let token = first.next.expect("a second page");
-    let second = obs.list(&b, "p/", Some(&token)).await.unwrap();
+    let second = obs.list(&b, "p/", None, Some(&token)).await.unwrap();
     assert_eq!(second.objects.len(), 500);
     assert_eq!(second.objects[499].key, "p/2026/12/01/10/f_01499.txt");
     assert!(second.next.is_none());
     // The prefix narrows; sizes and times come back.
-    let q = obs.list(&b, "q/", None).await.unwrap();
+    let q = obs.list(&b, "q/", None, None).await.unwrap();
     assert_eq!(q.objects.len(), 2);
     assert_eq!(q.objects[0].size, 12);
     assert!(q.objects[0].last_modified_ms > 0);
@@ -74,7 +74,7 @@ async fn refusals_carry_obs_codes_and_request_ids_and_say_what_to_do() {
     let obs = reader(&app);
 
     let denied = obs
-        .list(&bucket("locked-files"), "", None)
+        .list(&bucket("locked-files"), "", None, None)
         .await
         .unwrap_err();
     assert_eq!(denied.code.as_deref(), Some("AccessDenied"));
@@ -89,7 +89,7 @@ async fn refusals_carry_obs_codes_and_request_ids_and_say_what_to_do() {
     assert!(words.contains("obs:object:GetObject"), "{words}");
 
     let missing = obs
-        .list(&bucket("no-such-files"), "", None)
+        .list(&bucket("no-such-files"), "", None, None)
         .await
         .unwrap_err();
     assert_eq!(missing.code.as_deref(), Some("NoSuchBucket"));
@@ -294,7 +294,7 @@ async fn the_files_panel_lists_dumps_shows_first_lines_and_measures_the_clock() 
     let app = three_dumps().await;
     let (status, html) = part(
         &app,
-        serde_json::json!({"TaskFiles": {"stream": "filing", "task": "writer", "page": 0}}),
+        serde_json::json!({"TaskFiles": {"stream": "filing", "task": "writer", "day": "", "page": 0}}),
     )
     .await;
     assert_eq!(status, 200, "{html}");
@@ -319,6 +319,32 @@ async fn the_files_panel_lists_dumps_shows_first_lines_and_measures_the_clock() 
         key.starts_with("events/") && key.contains("writer_shardId-0000000000"),
         "{key}"
     );
+
+    // The task's day directories are offered; one shows its files, and only its own are taken.
+    let day = html
+        .split("data-action=\"files-day\" data-value=\"")
+        .nth(2)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(
+        day.starts_with("events/") && day.ends_with('/') && day.len() == "events/2026/12/01/".len(),
+        "{day}"
+    );
+    let (status, in_day) = part(
+        &app,
+        serde_json::json!({"TaskFiles": {"stream": "filing", "task": "writer", "day": day, "page": 0}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{in_day}");
+    assert!(in_day.contains(&format!("in {day}")), "{in_day}");
+    assert!(in_day.contains("By directory"), "{in_day}");
+    let (status, _) = part(
+        &app,
+        serde_json::json!({"TaskFiles": {"stream": "filing", "task": "writer", "day": "events/../", "page": 0}}),
+    )
+    .await;
+    assert_eq!(status, 400);
 
     // The previews now say where their clock comes from.
     let (_, status_json) = app.post_form("/api/console_status", String::new()).await;
@@ -354,7 +380,7 @@ async fn the_files_panel_lists_dumps_shows_first_lines_and_measures_the_clock() 
     let (_, viewer_panel) = app
         .part_as(
             &viewer,
-            serde_json::json!({"TaskFiles": {"stream": "filing", "task": "writer", "page": 0}}),
+            serde_json::json!({"TaskFiles": {"stream": "filing", "task": "writer", "day": "", "page": 0}}),
         )
         .await;
     assert!(
