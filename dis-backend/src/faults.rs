@@ -40,6 +40,8 @@ pub struct Faults {
     stalls: Mutex<Vec<(String, i64)>>,
     /// Buckets the embedded OBS refuses to let the console's key read.
     denied_buckets: Mutex<Vec<String>>,
+    /// The embedded OBS answers every listing as ListObjects (v1), ignoring `list-type=2`.
+    lists_v1_only: std::sync::atomic::AtomicBool,
 }
 
 impl Faults {
@@ -89,6 +91,18 @@ impl Faults {
     /// no bucket policy grants the key.
     pub fn deny_read(&self, bucket: &str) {
         lock(&self.denied_buckets).push(bucket.to_owned());
+    }
+
+    /// Makes the embedded OBS answer listings as ListObjects (v1) only, as an OBS that ignores
+    /// `list-type=2` does.
+    pub fn list_v1_only(&self) {
+        self.lists_v1_only
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn lists_v1_only(&self) -> bool {
+        self.lists_v1_only
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub(crate) fn read_denied(&self, bucket: &str) -> bool {

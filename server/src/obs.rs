@@ -231,6 +231,120 @@ impl ObsClient {
     }
 }
 
+/// How a continuation that is a ListObjects (v1) marker starts.
+const MARKER: &str = "marker:";
+
+/// A listing as ListObjects (v1) gives it: what an OBS that ignores `list-type=2` answers
+/// (Huawei's API reference documents v1 alone, paged with `marker`). Read tag by tag, whatever
+/// the namespace; `None` unless it says whether it is truncated. A truncated one continues
+/// from its `NextMarker`, or from its last key or common prefix.
+fn listing_v1(body: &str) -> Option<ObjectPage> {
+    let truncated = element(body, "IsTruncated")? == "true";
+    let url_encoded = element(body, "EncodingType").as_deref() == Some("url");
+    let key = |raw: String| {
+        if url_encoded {
+            dis_protocol::signer::decode(&raw.replace('+', " "))
+        } else {
+            raw
+        }
+    };
+    let objects: Vec<StoredObject> = blocks(body, "Contents")
+        .filter_map(|block| {
+            Some(StoredObject {
+                key: key(element(block, "Key")?),
+                size: element(block, "Size")
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or_default(),
+                last_modified_ms: element(block, "LastModified")
+                    .and_then(|t| dis_protocol::time::parse_iso_ms(&t))
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    let prefixes: Vec<String> = blocks(body, "CommonPrefixes")
+        .filter_map(|block| element(block, "Prefix").map(key))
+        .collect();
+    let next = match truncated {
+        false => None,
+        true => match element(body, "NextContinuationToken") {
+            Some(token) => Some(token),
+            None => {
+                let last = objects
+                    .last()
+                    .map(|o| o.key.clone())
+                    .into_iter()
+                    .chain(prefixes.last().cloned())
+                    .max();
+                Some(format!(
+                    "{MARKER}{}",
+                    element(body, "NextMarker").map(key).or(last)?
+                ))
+            }
+        },
+    };
+    Some(ObjectPage {
+        objects,
+        prefixes,
+        next,
+    })
+}
+
+/// The contents of every `<name>…</name>` in `xml`, in order.
+fn blocks<'a>(xml: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+    let mut rest = xml;
+    std::iter::from_fn(move || {
+        let start = rest.find(&open)? + open.len();
+        let end = start + rest[start..].find(&close)?;
+        let block = &rest[start..end];
+        rest = &rest[end + close.len()..];
+        Some(block)
+    })
+}
+
+/// The first `<name>` element's text, its entities read.
+fn element(xml: &str, name: &str) -> Option<String> {
+    blocks(xml, name).next().map(unescape)
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let Some(end) = tail.find(';') else {
+            out.push_str(tail);
+            return out;
+        };
+        let entity = &tail[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The code a body-less answer (a HEAD's) stands for.
 fn status_code_name(status: StatusCode) -> Option<&'static str> {
     match status.as_u16() {
@@ -277,21 +391,23 @@ impl ObsPort for ObsClient {
             if let Some(delimiter) = delimiter {
                 action.with_delimiter(delimiter);
             }
-            if let Some(token) = continuation {
-                action.with_continuation_token(token);
+            match continuation.map(|c| c.strip_prefix(MARKER).ok_or(c)) {
+                Some(Ok(marker)) => action.query_mut().insert("marker", marker),
+                Some(Err(token)) => action.with_continuation_token(token),
+                None => {}
             }
             action.sign(SIGNED_FOR)
         };
         let answer = self.read(reqwest::Method::GET, sign, None).await?;
-        let parsed = rusty_s3::actions::ListObjectsV2::parse_response(&String::from_utf8_lossy(
-            &answer.body,
-        ))
-        .map_err(|_| {
-            failure(
-                UpstreamKind::Malformed,
-                "OBS answered a listing that cannot be read",
-            )
-        })?;
+        let body = String::from_utf8_lossy(&answer.body);
+        let Ok(parsed) = rusty_s3::actions::ListObjectsV2::parse_response(&body) else {
+            return listing_v1(&body).ok_or_else(|| {
+                failure(
+                    UpstreamKind::Malformed,
+                    "OBS answered a listing that cannot be read",
+                )
+            });
+        };
         Ok(ObjectPage {
             objects: parsed
                 .contents
@@ -350,5 +466,31 @@ impl ObsPort for ObsClient {
         // A server that ignores Range sends the whole object: keep the part asked for.
         answer.body.truncate(limit as usize);
         Ok(answer.body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_v1_listing_pages_on_from_its_marker() {
+        let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://obs.myhwclouds.com/doc/2015-06-30/"><Name>b</Name><Prefix>p/</Prefix>
+<Marker></Marker><MaxKeys>2</MaxKeys><IsTruncated>true</IsTruncated><EncodingType>url</EncodingType>
+<Contents><Key>p/a%20b+c.txt</Key><LastModified>2026-12-01T16:00:00.000Z</LastModified><Size>12</Size></Contents>
+<Contents><Key>p/x&amp;y.txt</Key><LastModified>2026-12-01T16:00:01.500Z</LastModified><Size>3</Size></Contents>
+<CommonPrefixes><Prefix>p/2026/</Prefix></CommonPrefixes></ListBucketResult>"#;
+        let page = listing_v1(body).unwrap();
+        assert_eq!(page.objects.len(), 2);
+        assert_eq!(page.objects[0].key, "p/a b c.txt");
+        assert_eq!(page.objects[1].key, "p/x&y.txt");
+        assert_eq!(page.objects[1].last_modified_ms % 1000, 500);
+        assert_eq!(page.prefixes, ["p/2026/"]);
+        assert_eq!(page.next.as_deref(), Some("marker:p/x&y.txt"));
+        let last = body.replace("<IsTruncated>true", "<IsTruncated>false");
+        assert_eq!(listing_v1(&last).unwrap().next, None);
+        assert!(listing_v1("<Error><Code>AccessDenied</Code></Error>").is_none());
+        assert_eq!(unescape("a&lt;b&#38;c&#x41;&bogus;"), "a<b&cA&bogus;");
     }
 }

@@ -166,7 +166,7 @@ fn serve(
         if method == Method::HEAD {
             return Ok(StatusCode::OK.into_response());
         }
-        return list(bucket, &bucket_dir, &query);
+        return list(bucket, &bucket_dir, &query, shared.faults.lists_v1_only());
     }
     let key = decode(raw_key);
     let file = object_path(&bucket_dir, &key)?;
@@ -446,15 +446,21 @@ fn walk(dir: &Path, key_prefix: &str, out: &mut Vec<Listed>) {
 }
 
 /// ListObjects (v1, `marker`) and ListObjectsV2 (`list-type=2`, `continuation-token`,
-/// `start-after`), with `prefix`, `delimiter`, `max-keys` and `encoding-type=url`.
-fn list(bucket: &str, bucket_dir: &Path, query: &[(String, String)]) -> Result<Response, S3Error> {
+/// `start-after`), with `prefix`, `delimiter`, `max-keys` and `encoding-type=url`; with
+/// `v1_only`, v1 whatever is asked.
+fn list(
+    bucket: &str,
+    bucket_dir: &Path,
+    query: &[(String, String)],
+    v1_only: bool,
+) -> Result<Response, S3Error> {
     let get = |name: &str| {
         query
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let v2 = get("list-type") == Some("2");
+    let v2 = get("list-type") == Some("2") && !v1_only;
     let prefix = get("prefix").unwrap_or_default();
     let delimiter = get("delimiter").filter(|d| !d.is_empty());
     let max_keys = match get("max-keys") {

@@ -56,6 +56,18 @@ async fn listings_page_past_a_thousand_objects_and_reads_take_a_range() {
     assert_eq!(q.objects[0].size, 12);
     assert!(q.objects[0].last_modified_ms > 0);
 
+    // An OBS that answers ListObjects (v1) alone, as Huawei's API reference documents it, is
+    // paged on with its marker.
+    app.backend.as_ref().unwrap().faults().list_v1_only();
+    let first = obs.list(&b, "p/", None, None).await.unwrap();
+    assert_eq!(first.objects.len(), 1_000);
+    let marker = first.next.expect("a second page");
+    assert_eq!(marker, "marker:p/2026/12/01/10/f_00999.txt");
+    let second = obs.list(&b, "p/", None, Some(&marker)).await.unwrap();
+    assert_eq!(second.objects.len(), 500);
+    assert_eq!(second.objects[0].key, "p/2026/12/01/10/f_01000.txt");
+    assert!(second.next.is_none());
+
     let head = obs.head(&b, "q/f_00001.txt").await.unwrap();
     assert_eq!(head.size, 12);
     let bytes = obs.first_bytes(&b, "q/f_00001.txt", 6).await.unwrap();
