@@ -21,8 +21,17 @@ const SHARED_FOR_MS: i64 = 15_000;
 /// The most listing pages one directory prefix is read to (1,000 files each).
 const MAX_PAGES: usize = 10;
 
-/// OBS's refusal in words that say what to do, with its code and request id.
+/// OBS's refusal in words that say what to do, with its code and request id; logged for the
+/// administrator with OBS's request id (never a file's contents).
 pub fn refusal_words(e: &UpstreamError, bucket: &str) -> String {
+    tracing::warn!(
+        bucket,
+        kind = ?e.kind,
+        code = e.code.as_deref().unwrap_or(""),
+        obs_request_id = e.dis_request_id.as_deref().unwrap_or(""),
+        detail = %e.detail,
+        "OBS call failed"
+    );
     let tail = match (&e.code, &e.dis_request_id) {
         (Some(code), Some(id)) => format!(" ({code}; request id {id})"),
         (Some(code), None) => format!(" ({code})"),
@@ -53,7 +62,7 @@ pub fn refusal_words(e: &UpstreamError, bucket: &str) -> String {
 
 /// Why a task's files are not listed, when they are not.
 pub enum Unlisted {
-    /// The console cannot read OBS at all (token mode), or the task is not OBS's.
+    /// The console cannot read OBS at all (it signs in to DIS with a token).
     Unavailable(String),
     /// OBS refused or failed: the words say what to do.
     Refused(String),
