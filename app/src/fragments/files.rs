@@ -69,7 +69,7 @@ pub fn task_files(
     let text = view.task.destination_file_type == crate::domain::task::FileType::Text;
     let clock_line = view.finding.as_ref().map(|f| clock_line(f, clock));
     let cut = if recent.truncated {
-        "; the listing stopped at 10,000 files a directory, so older ones are left out"
+        "; there are more than 10,000 files a directory, so the oldest are left out"
     } else {
         ""
     };

@@ -481,7 +481,7 @@ impl crate::ports::ObsPort for FakeObs {
         _bucket: &crate::domain::task::BucketName,
         prefix: &str,
         delimiter: Option<&str>,
-        _continuation: Option<&str>,
+        continuation: Option<&str>,
     ) -> Result<crate::domain::files::ObjectPage, UpstreamError> {
         self.lists.fetch_add(1, Ordering::SeqCst);
         if let Some(code) = self.refusal {
@@ -492,8 +492,23 @@ impl crate::ports::ObsPort for FakeObs {
                 detail: String::new(),
             });
         }
-        let under = self.objects.iter().filter(|o| o.key.starts_with(prefix));
+        // Pages of 1,000 objects, in key order, the token the index to go on from.
+        let mut keys: Vec<&crate::domain::files::StoredObject> = self
+            .objects
+            .iter()
+            .filter(|o| o.key.starts_with(prefix))
+            .collect();
+        keys.sort_by(|a, b| a.key.cmp(&b.key));
+        let from: usize = continuation.and_then(|t| t.parse().ok()).unwrap_or(0);
         let mut page = crate::domain::files::ObjectPage::default();
+        if delimiter.is_none() && keys.len() > from + 1000 {
+            page.next = Some((from + 1000).to_string());
+        }
+        let under = keys.into_iter().skip(from).take(if delimiter.is_none() {
+            1000
+        } else {
+            usize::MAX
+        });
         for o in under {
             let rest = &o.key[prefix.len()..];
             match delimiter.and_then(|d| rest.find(d).map(|i| i + d.len())) {

@@ -120,7 +120,7 @@ async fn cached_listing(
     }
     let reads = prefixes
         .iter()
-        .map(|prefix| list_all(reader.as_ref(), bucket, prefix));
+        .map(|prefix| list_newest(reader.as_ref(), bucket, prefix));
     let pages = futures_util::future::try_join_all(reads)
         .await
         .map_err(|e| Unlisted::Refused(refusal_words(&e, bucket.as_str())))?;
@@ -210,6 +210,52 @@ pub async fn days(obs: &dyn ObsPort, task: &DumpTask) -> Result<Vec<String>, Ups
         stack.extend(children.into_iter().map(|c| (c, level + 1)));
     }
     Ok(out)
+}
+
+/// The objects under `prefix`, the newest kept when there are too many: listings come in key
+/// order, oldest time directory first, so a directory past [`MAX_PAGES`] pages is read again
+/// one subdirectory at a time, newest first, until the same limit (files beside those
+/// subdirectories are not time-filed and are left out then). Whether files were left out
+/// comes with them.
+async fn list_newest(
+    obs: &dyn ObsPort,
+    bucket: &BucketName,
+    prefix: &str,
+) -> Result<(Vec<StoredObject>, bool), UpstreamError> {
+    let (all, cut) = list_all(obs, bucket, prefix).await?;
+    if !cut {
+        return Ok((all, false));
+    }
+    let mut children = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = obs
+            .list(bucket, prefix, Some("/"), token.as_deref())
+            .await?;
+        children.extend(page.prefixes);
+        match page.next {
+            Some(next) => token = Some(next),
+            None => break,
+        }
+    }
+    if children.is_empty() {
+        // No time directories below: the first pages are all there is to show.
+        return Ok((all, true));
+    }
+    children.sort();
+    let limit = MAX_PAGES * 1000;
+    let mut newest = Vec::new();
+    let mut left_out = false;
+    while let Some(child) = children.pop() {
+        if newest.len() >= limit {
+            left_out = true;
+            break;
+        }
+        let (found, cut) = Box::pin(list_newest(obs, bucket, &child)).await?;
+        newest.extend(found);
+        left_out |= cut;
+    }
+    Ok((newest, left_out))
 }
 
 /// Every object under `prefix`, up to [`MAX_PAGES`] pages; and whether it stopped there.
@@ -471,6 +517,35 @@ mod tests {
         assert_eq!(found[13], "p/2024/01/10/");
         // The walk stopped once it had them: 2024's January was read, and nothing older.
         assert!(fake.lists.load(Ordering::SeqCst) <= 8, "{:?}", fake.lists);
+    }
+
+    #[tokio::test]
+    async fn a_directory_of_more_than_ten_thousand_files_keeps_its_newest() {
+        // 24 hours of 500 files: 12,000 in one day directory.
+        let objects = (0..24)
+            .flat_map(|h| (0..500).map(move |i| object(&format!("p/2026/12/01/{h:02}/f{i:03}"), h)))
+            .collect();
+        let fake = FakeObs {
+            objects,
+            ..FakeObs::default()
+        };
+        let bucket = BucketName::parse("bucket").unwrap();
+        let (found, left_out) = list_newest(&fake, &bucket, "p/2026/12/01/").await.unwrap();
+        assert!(left_out);
+        assert_eq!(found.len(), 10_000);
+        assert!(
+            found.iter().any(|o| o.key.starts_with("p/2026/12/01/23/")),
+            "the newest hour"
+        );
+        assert!(
+            !found.iter().any(|o| o.key.starts_with("p/2026/12/01/03/")),
+            "the oldest left out"
+        );
+        // Fewer than the limit: one read in key order, nothing left out.
+        let (found, left_out) = list_newest(&fake, &bucket, "p/2026/12/01/05/")
+            .await
+            .unwrap();
+        assert_eq!((found.len(), left_out), (500, false));
     }
 
     #[tokio::test]
