@@ -8,8 +8,8 @@
 use crate::log::StoredRecord;
 use crate::state::{decoded_len, partition_id, State};
 use app::domain::dis::TaskState;
-use app::domain::preview::{object_directory, parse_timestamp};
-use app::domain::task::RecordTime;
+use app::domain::preview::object_directory;
+use app::domain::sample::record_time;
 use app::domain::{DateTime, DumpTask, FileType, ZoneOffset};
 use base64::Engine;
 use std::collections::BTreeMap;
@@ -107,16 +107,14 @@ fn write_text(
         };
         let time = match &task.processing_schema {
             None => dump_time,
-            Some(schema) => {
-                match record_time(&bytes, &schema.timestamp_name, schema.timestamp, zone) {
-                    Some(t) => t,
-                    None => {
-                        // A record whose time cannot be read has no directory: DIS discards it.
-                        *discard += 1;
-                        continue;
-                    }
+            Some(schema) => match record_time(&bytes, schema, zone) {
+                Ok((wall, _)) => wall,
+                Err(_) => {
+                    // A record whose time cannot be read has no directory: DIS discards it.
+                    *discard += 1;
+                    continue;
                 }
-            }
+            },
         };
         let dir = object_directory(
             task.obs_bucket_path.as_str(),
@@ -147,12 +145,96 @@ fn write_text(
     Ok(files)
 }
 
-/// A record's own time, read as DIS reads it with a processing schema.
-fn record_time(bytes: &[u8], field: &str, kind: RecordTime, zone: ZoneOffset) -> Option<DateTime> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-    let field = value.get(field)?;
-    match kind {
-        RecordTime::String(format) => parse_timestamp(field.as_str()?, format).ok(),
-        RecordTime::Timestamp => Some(DateTime::from_epoch_ms(field.as_i64()?, zone)),
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Stream, Task};
+    use app::domain::sample::{land, Layout, Sampled};
+    use app::domain::task::PartitionFormat;
+    use app::domain::{DataType, TaskDraft};
+
+    /// Every record the dumper writes is in the directory the preview with recent records
+    /// gives it, for every partition format, with and without a schema, on both clocks; and
+    /// the records the preview discards are the dumper's discards.
+    #[test]
+    fn the_dumper_files_records_where_the_preview_says() {
+        const ARRIVAL: i64 = 1_796_142_600_000;
+        let records = [
+            r#"{"ts": 1796142600000, "n": 0}"#,
+            r#"{"ts": 1796142600, "n": 1}"#,
+            r#"{"ts": 1700000000000, "n": 2}"#,
+            r#"{"ts": "soon", "n": 3}"#,
+            r#"{"n": 4}"#,
+            r#"{"ts": 4102444800000, "n": 5}"#,
+        ];
+        let encoded: Vec<String> = records
+            .iter()
+            .map(|r| base64::engine::general_purpose::STANDARD.encode(r))
+            .collect();
+        for zone in [ZoneOffset::UTC, ZoneOffset::UTC_PLUS_8] {
+            for format in PartitionFormat::ALL {
+                for schema in [false, true] {
+                    let dir = tempfile::tempdir().unwrap();
+                    let draft = TaskDraft {
+                        task_name: "t".into(),
+                        obs_bucket_path: "bucket".into(),
+                        file_prefix: "p".into(),
+                        partition_format: format.as_wire().into(),
+                        deliver_time_interval: "30".into(),
+                        consumer_strategy: "TRIM_HORIZON".into(),
+                        use_processing_schema: schema,
+                        timestamp_name: "ts".into(),
+                        timestamp_type: "Timestamp".into(),
+                        timestamp_format: String::new(),
+                        ..TaskDraft::default()
+                    };
+                    let task = DumpTask::parse(&draft, DataType::Json).unwrap();
+                    let mut stream =
+                        Stream::new("s-1".into(), "s", 0, "COMMON".into(), DataType::Json, 24, 1);
+                    let batch: Vec<(i64, &str)> =
+                        encoded.iter().map(|e| (ARRIVAL, e.as_str())).collect();
+                    stream.partitions[0].append(&batch).unwrap();
+                    let new = Task::new("task-1".into(), &task, &stream, ARRIVAL);
+                    stream.tasks.push(new);
+                    let mut state = State::default();
+                    state.streams.insert("s".into(), stream);
+                    // Without a schema a dump files records by the dump's time; the preview,
+                    // which files them by arrival, is given that time as their arrival.
+                    let dumped_at = ARRIVAL + 31_000;
+                    let (_, report) =
+                        dump_due(&mut state, dir.path(), zone, dumped_at, &|_| false).unwrap();
+                    let layout = Layout::of(&task);
+                    let mut expected: Vec<(String, String)> = Vec::new();
+                    let mut discarded = 0;
+                    for r in records {
+                        let sampled = Sampled {
+                            partition: "shardId-0000000000".into(),
+                            arrival_ms: dumped_at,
+                            data: r.as_bytes().to_vec(),
+                        };
+                        match land(&sampled, &layout, zone, dumped_at).directory {
+                            Ok(d) => expected.push((d, r.to_owned())),
+                            Err(_) => discarded += 1,
+                        }
+                    }
+                    let mut written: Vec<(String, String)> = Vec::new();
+                    for file in &report.files {
+                        let relative = file.strip_prefix(dir.path()).unwrap();
+                        let directory = relative.parent().unwrap().to_string_lossy().into_owned();
+                        for line in std::fs::read_to_string(file).unwrap().lines() {
+                            written.push((directory.clone(), line.to_owned()));
+                        }
+                    }
+                    expected.sort();
+                    written.sort();
+                    assert_eq!(written, expected, "{zone} {format:?} schema {schema}");
+                    let progress = &state.streams["s"].tasks[0].partitions[0];
+                    assert_eq!(
+                        progress.discard, discarded,
+                        "{zone} {format:?} schema {schema}"
+                    );
+                }
+            }
+        }
     }
 }

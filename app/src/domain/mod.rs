@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod names;
 pub mod overview;
 pub mod preview;
+pub mod sample;
 pub mod settings;
 pub mod task;
 pub mod views;
