@@ -269,7 +269,8 @@ pub fn sample_landing(
     }
 }
 
-fn json_kind(v: &serde_json::Value) -> &'static str {
+/// A JSON value's kind in words: "text", "a number", "null"…
+pub(super) fn json_kind(v: &serde_json::Value) -> &'static str {
     match v {
         serde_json::Value::Null => "null",
         serde_json::Value::Bool(_) => "true or false",

@@ -5,7 +5,7 @@
 //! [`record_time`], so the two agree by construction.
 
 use super::civil::{DateTime, ZoneOffset};
-use super::preview::{object_directory, parse_timestamp};
+use super::preview::{json_kind, object_directory, parse_timestamp};
 use super::task::{PartitionFormat, ProcessingSchema, RecordTime, TimestampFormat};
 use super::DumpTask;
 
@@ -106,17 +106,6 @@ pub fn record_time(
             })?;
             Ok((DateTime::from_epoch_ms(ms, zone), ms))
         }
-    }
-}
-
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "true or false",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "text",
-        serde_json::Value::Array(_) => "a list",
-        serde_json::Value::Object(_) => "an object",
     }
 }
 
