@@ -261,13 +261,13 @@ pub struct Obs {
     pub reader: Result<Arc<dyn ObsPort>, String>,
     pub clock: Arc<std::sync::Mutex<Option<ClockFinding>>>,
     /// Recent listings by bucket and prefix, shared by every operator for a few seconds.
-    pub recent: SharedReads<Arc<Recent>>,
-    /// Tasks' day directories by bucket and prefix, with when they were read, shared alike.
-    pub days: SharedReads<(i64, Arc<Vec<String>>)>,
+    pub recent: SharedReads<Recent>,
+    /// Tasks' day directories by bucket and prefix, shared alike.
+    pub days: SharedReads<Vec<String>>,
 }
 
-/// Reads of OBS by what was read, shared between operators.
-pub type SharedReads<T> = Arc<std::sync::Mutex<std::collections::HashMap<String, T>>>;
+/// Reads of OBS by what was read, with when (epoch ms), shared between operators.
+pub type SharedReads<T> = Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, Arc<T>)>>>;
 
 impl Obs {
     pub fn new(reader: Result<Arc<dyn ObsPort>, String>) -> Self {

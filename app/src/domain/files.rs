@@ -30,7 +30,6 @@ pub struct Recent {
     pub objects: Vec<StoredObject>,
     /// The listing stopped at its limit: older files of the window are left out.
     pub truncated: bool,
-    pub read_at_ms: i64,
 }
 
 /// How far a time directory's clock can be from UTC, either way: every offset in use lies within.

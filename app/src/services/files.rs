@@ -95,8 +95,32 @@ pub async fn day_files(
     cached_listing(obs, &task.obs_bucket_path, key, &[day.to_owned()], now_ms).await
 }
 
-/// Everything under `prefixes`, newest first: from the cache when a read of the same is
-/// younger than [`SHARED_FOR_MS`], else read now and kept.
+/// What `cache` holds under `key` if it was read less than [`SHARED_FOR_MS`] ago; else what
+/// `read` reads now, kept for the next asker (a failed read is not kept).
+async fn shared<T, E>(
+    cache: &crate::ports::SharedReads<T>,
+    key: String,
+    now_ms: i64,
+    read: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<Arc<T>, E> {
+    let fresh = |at: i64| now_ms - at < SHARED_FOR_MS;
+    let hit = cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+        .filter(|(at, _)| fresh(*at))
+        .map(|(_, value)| value.clone());
+    if let Some(value) = hit {
+        return Ok(value);
+    }
+    let value = Arc::new(read.await?);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    cache.retain(|_, (at, _)| fresh(*at));
+    cache.insert(key, (now_ms, value.clone()));
+    Ok(value)
+}
+
+/// Everything under `prefixes`, newest first, read through the shared cache.
 async fn cached_listing(
     obs: &Obs,
     bucket: &BucketName,
@@ -108,42 +132,27 @@ async fn cached_listing(
         .reader
         .as_ref()
         .map_err(|why| Unlisted::Unavailable(why.clone()))?;
-    if let Some(hit) = obs
-        .recent
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&cache_key)
-        .filter(|r| now_ms - r.read_at_ms < SHARED_FOR_MS)
-        .cloned()
-    {
-        return Ok(hit);
-    }
-    let reads = prefixes
-        .iter()
-        .map(|prefix| list_newest(reader.as_ref(), bucket, prefix));
-    let pages = futures_util::future::try_join_all(reads)
-        .await
-        .map_err(|e| Unlisted::Refused(refusal_words(&e, bucket.as_str())))?;
-    let mut objects: Vec<StoredObject> = Vec::new();
-    let mut truncated = false;
-    for (found, cut) in pages {
-        objects.extend(found);
-        truncated |= cut;
-    }
-    files::newest_first(&mut objects);
-    let listing = Arc::new(Recent {
-        objects,
-        truncated,
-        read_at_ms: now_ms,
-    });
-    let mut cache = obs.recent.lock().unwrap_or_else(|e| e.into_inner());
-    cache.retain(|_, r| now_ms - r.read_at_ms < SHARED_FOR_MS);
-    cache.insert(cache_key, listing.clone());
-    Ok(listing)
+    shared(&obs.recent, cache_key, now_ms, async {
+        let reads = prefixes
+            .iter()
+            .map(|prefix| list_newest(reader.as_ref(), bucket, prefix));
+        let pages = futures_util::future::try_join_all(reads)
+            .await
+            .map_err(|e| Unlisted::Refused(refusal_words(&e, bucket.as_str())))?;
+        let mut objects: Vec<StoredObject> = Vec::new();
+        let mut truncated = false;
+        for (found, cut) in pages {
+            objects.extend(found);
+            truncated |= cut;
+        }
+        files::newest_first(&mut objects);
+        Ok(Recent { objects, truncated })
+    })
+    .await
 }
 
-/// [`days`], shared by every operator for [`SHARED_FOR_MS`]; none when they cannot be read
-/// (the listing beside them says why).
+/// [`days`], through the shared cache; none when they cannot be read (the listing beside them
+/// says why).
 pub async fn offered_days(obs: &Obs, task: &DumpTask, now_ms: i64) -> Arc<Vec<String>> {
     let Ok(reader) = &obs.reader else {
         return Arc::default();
@@ -154,21 +163,9 @@ pub async fn offered_days(obs: &Obs, task: &DumpTask, now_ms: i64) -> Arc<Vec<St
         task.file_prefix.as_str(),
         task.partition_format
     );
-    let hit = obs
-        .days
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-        .filter(|(at, _)| now_ms - at < SHARED_FOR_MS)
-        .map(|(_, days)| days.clone());
-    if let Some(days) = hit {
-        return days;
-    }
-    let found = Arc::new(days(reader.as_ref(), task).await.unwrap_or_default());
-    let mut cache = obs.days.lock().unwrap_or_else(|e| e.into_inner());
-    cache.retain(|_, (at, _)| now_ms - *at < SHARED_FOR_MS);
-    cache.insert(key, (now_ms, found.clone()));
-    found
+    shared(&obs.days, key, now_ms, days(reader.as_ref(), task))
+        .await
+        .unwrap_or_default()
 }
 
 /// The task's day directories that hold files (days, or months or years for coarser
@@ -311,8 +308,7 @@ pub async fn task_files(
     day: Option<&str>,
     now_ms: i64,
 ) -> Result<TaskFiles, AppError> {
-    let (_, _, _, details) = super::streams::task_and_stream(dis, stream, task).await?;
-    let task = settings_of(&details)?;
+    let task = settings_of(&super::streams::task(dis, stream, task).await?)?;
     if let Some(day) = day {
         files::check_day(day, task.file_prefix.as_str(), task.partition_format)
             .map_err(AppError::Rejected)?;
@@ -354,8 +350,7 @@ pub async fn first_lines(
     task: &str,
     key: &str,
 ) -> Result<(StoredObject, Result<FirstLines, String>), AppError> {
-    let (_, _, _, details) = super::streams::task_and_stream(dis, stream, task).await?;
-    let task = settings_of(&details)?;
+    let task = settings_of(&super::streams::task(dis, stream, task).await?)?;
     files::check_task_key(key, task.file_prefix.as_str()).map_err(AppError::Rejected)?;
     let unknown = StoredObject {
         key: key.to_owned(),
@@ -403,7 +398,7 @@ pub async fn stream_hour(
     stream: &str,
     now_ms: i64,
 ) -> Result<Vec<TaskHour>, AppError> {
-    let (name, _) = super::streams::describe(dis, stream).await?;
+    let name = crate::domain::StreamName::parse(stream).map_err(AppError::Rejected)?;
     let tasks = dis.list_dump_tasks(&name).await.map_err(upstream_error)?;
     let reads = tasks.tasks.iter().map(|summary| async {
         let written = match crate::domain::TaskName::parse(&summary.task_name) {
