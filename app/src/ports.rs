@@ -5,8 +5,8 @@
 use crate::domain::audit::AuditQuery;
 use crate::domain::clock::ClockFinding;
 use crate::domain::dis::{
-    DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
-    PutRecordsResponse, TaskAction, TaskDetails,
+    CursorPosition, DescribeStreamResponse, ListStreamsResponse, ListTasksResponse,
+    PutRecordsRequest, PutRecordsResponse, RecordsResponse, TaskAction, TaskDetails,
 };
 use crate::domain::files::{ObjectPage, Recent, StoredObject};
 use crate::domain::metrics::MetricsResponse;
@@ -118,6 +118,22 @@ pub trait DisPort: Send + Sync {
         labels: &[&str],
         period: (i64, i64),
     ) -> Result<MetricsResponse, UpstreamError>;
+
+    /// A cursor into one partition of `stream` at `position`; DIS keeps it five minutes.
+    async fn cursor(
+        &self,
+        stream: &StreamName,
+        partition: &PartitionId,
+        position: CursorPosition,
+    ) -> Result<String, UpstreamError>;
+
+    /// Records from `cursor` on, about `max_fetch_bytes` of them at most, with the cursor that
+    /// goes on after them. Their contents are data: never logged.
+    async fn records(
+        &self,
+        cursor: &str,
+        max_fetch_bytes: u32,
+    ) -> Result<RecordsResponse, UpstreamError>;
 }
 
 /// How a create ended.

@@ -30,6 +30,8 @@ pub enum Fault {
     MalformedJson,
     /// HTTP 441 with DIS.4100 (bad signature), whatever the request's signature.
     Reject441,
+    /// HTTP 400 with DIS.4303: the partition's read throughput is exceeded.
+    Throttled,
 }
 
 #[derive(Debug, Default)]
@@ -115,7 +117,7 @@ impl Faults {
 
     /// Queues the faults of every file in `dir`, then deletes the files. A line is
     /// `<fault> <calls> [needle]`: `system_error 1`, `drop_connection 2`, `malformed_json 1`,
-    /// `reject_441 1 my-task`, `latency_ms 3000`; or `stall_dumps <minutes> <task>`; or `deny_read 1 <bucket>` (the
+    /// `reject_441 1 my-task`, `throttled 2 /records`, `latency_ms 3000`; or `stall_dumps <minutes> <task>`; or `deny_read 1 <bucket>` (the
     /// embedded OBS refuses to let the console's key read the bucket). Unknown lines are logged and skipped. Files
     /// whose names start with `.` are still being written and wait for the next call.
     pub(crate) fn load_dir(&self, dir: &std::path::Path) {
@@ -155,6 +157,7 @@ impl Faults {
                 "drop_connection" => Fault::DropConnection,
                 "malformed_json" => Fault::MalformedJson,
                 "reject_441" => Fault::Reject441,
+                "throttled" => Fault::Throttled,
                 "stall_dumps" => {
                     match needle {
                         Some(task) => self.stall_dumps(&task, n as i64),
@@ -231,6 +234,12 @@ pub(crate) async fn inject(
             "{\"total_number\": 1, \"stream_na",
         )
             .into_response(),
+        Some(Fault::Throttled) => Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "DIS.4303",
+            "The partition's read throughput is exceeded.",
+        )
+        .into_response(),
         Some(Fault::Reject441) => {
             Refusal::new(status_441(), "DIS.4100", "Signature mismatch.").into_response()
         }

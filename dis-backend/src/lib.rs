@@ -85,6 +85,8 @@ pub(crate) struct Shared {
     pub(crate) faults: Faults,
     /// Tokens the embedded IAM issued, with their expiry.
     pub(crate) issued: Mutex<HashMap<String, i64>>,
+    /// Partition cursors given out, by their opaque id.
+    pub(crate) cursors: Mutex<HashMap<String, routes::Cursor>>,
 }
 
 /// How often the traffic figures are written to `state.json` when only they changed: they
@@ -126,6 +128,13 @@ impl BackendHandle {
     /// Makes every issued IAM token expire, as if a day had passed.
     pub fn expire_tokens(&self) {
         lock(&self.shared.issued).clear();
+    }
+
+    /// Makes every partition cursor given out `ms` older, as if that time had passed.
+    pub fn age_cursors(&self, ms: i64) {
+        for cursor in lock(&self.shared.cursors).values_mut() {
+            cursor.issued_ms -= ms;
+        }
     }
 
     /// Where dumped objects are written: `<data>/obs`.
@@ -246,6 +255,7 @@ pub async fn start(
         state: Mutex::new(state),
         faults: Faults::default(),
         issued: Mutex::new(HashMap::new()),
+        cursors: Mutex::new(HashMap::new()),
     });
     serve(
         listener,

@@ -167,9 +167,27 @@ impl PartitionLog {
     /// they were read).
     pub fn since(&self, offset: u64) -> io::Result<(Vec<StoredRecord>, u64)> {
         let skipped = self.first.saturating_sub(offset);
+        Ok((self.read(offset, usize::MAX, u64::MAX)?, skipped))
+    }
+
+    /// Records from `offset` on (at most `max_records`, and no more than `max_bytes` of
+    /// decoded data: none when the first alone is larger), as a consumer reads them.
+    pub fn read(
+        &self,
+        offset: u64,
+        max_records: usize,
+        max_bytes: u64,
+    ) -> io::Result<Vec<StoredRecord>> {
         let from = offset.max(self.first) - self.first;
         let mut out = Vec::new();
+        let mut bytes = 0u64;
         for (i, e) in self.entries.iter().enumerate().skip(from as usize) {
+            // Base64's length, as the bytes it holds (near enough for a limit).
+            let size = u64::from(e.len) / 4 * 3;
+            if out.len() >= max_records || bytes + size > max_bytes {
+                break;
+            }
+            bytes += size;
             let mut data = vec![0u8; e.len as usize];
             self.read_at(&mut data, e.data)?;
             out.push(StoredRecord {
@@ -180,7 +198,13 @@ impl PartitionLog {
                 arrival_ms: e.arrival_ms,
             });
         }
-        Ok((out, skipped))
+        Ok(out)
+    }
+
+    /// The sequence number of the first record kept that arrived at or after `ms` (the end,
+    /// when none did).
+    pub fn at_time(&self, ms: i64) -> u64 {
+        self.first + self.entries.partition_point(|e| e.arrival_ms < ms) as u64
     }
 
     fn read_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {

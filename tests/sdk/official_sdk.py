@@ -21,6 +21,7 @@ from huaweicloudsdkdis.v2 import (
     BatchStopTransferTaskReq,
     BatchStopTransferTaskRequest,
     BatchTransferTask,
+    ConsumeRecordsRequest,
     CreateObsTransferTaskRequest,
     CreateStreamReq,
     CreateStreamRequest,
@@ -34,6 +35,7 @@ from huaweicloudsdkdis.v2 import (
     PutRecordsRequest,
     PutRecordsRequestEntry,
     SendRecordsRequest,
+    ShowCursorRequest,
     ShowPartitionMetricsRequest,
     ShowStreamMetricsRequest,
     ShowStreamRequest,
@@ -131,6 +133,29 @@ def main(endpoint):
     expect_error(lambda: client.show_stream_metrics(ShowStreamMetricsRequest(
         stream_name=stream, label="total_put_records_per_stream", start_time=now - 8 * 86400, end_time=now)),
         "DIS.4204")
+
+    # Read back as a consumer: a cursor of each kind, the record, and the cursor that goes on.
+    shard = "shardId-0000000000"
+    megabyte = 1 << 20
+    read = None
+    for kind, extra in [("TRIM_HORIZON", {}), ("AT_SEQUENCE_NUMBER", {"starting_sequence_number": "0"}),
+                        ("AT_TIMESTAMP", {"timestamp": (now - 600) * 1000})]:
+        cursor = client.show_cursor(ShowCursorRequest(
+            stream_name=stream, partition_id=shard, cursor_type=kind, **extra)).partition_cursor
+        read = client.consume_records(ConsumeRecordsRequest(partition_cursor=cursor, max_fetch_bytes=megabyte))
+        assert [base64.b64decode(r.data) for r in read.records] == [b'{"ts": 1704164645000}'], (kind, read)
+        assert read.records[0].sequence_number == "0", read.records[0]
+        assert read.records[0].timestamp >= (now - 600) * 1000, read.records[0]
+    after = client.consume_records(ConsumeRecordsRequest(
+        partition_cursor=read.next_partition_cursor, max_fetch_bytes=megabyte))
+    assert not after.records and after.next_partition_cursor, after
+    latest = client.show_cursor(ShowCursorRequest(stream_name=stream, partition_id="0", cursor_type="LATEST"))
+    assert not client.consume_records(ConsumeRecordsRequest(
+        partition_cursor=latest.partition_cursor, max_fetch_bytes=megabyte)).records
+    expect_error(lambda: client.show_cursor(ShowCursorRequest(
+        stream_name=stream, partition_id="shardId-0000000007", cursor_type="LATEST")), "DIS.4302")
+    expect_error(lambda: client.consume_records(ConsumeRecordsRequest(
+        partition_cursor="no-such-cursor", max_fetch_bytes=megabyte)), "DIS.4217")
 
     client.delete_transfer_task(DeleteTransferTaskRequest(stream_name=stream, task_name="sdk-parquet"))
     expect_error(lambda: client.show_transfer_task(ShowTransferTaskRequest(stream_name=stream, task_name="sdk-parquet")),

@@ -39,6 +39,7 @@ access_table! {
     parts::GetPart => Some(Role::Viewer),
     parts::RefreshOverview => Some(Role::Viewer),
     streams::SendTestRecords => Some(Role::Operator),
+    streams::SampleRecords => Some(Role::Operator),
     tasks::CreateDumpTask => Some(Role::Operator),
     tasks::UpdateDumpTask => Some(Role::Operator),
     tasks::SetTaskState => Some(Role::Operator),

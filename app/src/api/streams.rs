@@ -1,13 +1,18 @@
 //! Streams and their dump tasks, read from DIS, and test records put into a stream.
 
 use crate::domain::dis::{StreamInfo, TaskDetails};
+use crate::domain::sample::{SampleFrom, StreamSample};
 pub use crate::domain::views::{
     StreamPage, StreamView, TaskRow, MAX_TEST_RECORDS, STREAM_PAGE_SIZES,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-use {super::serve::serve, crate::domain::AuditAction, crate::services::streams};
+use {
+    super::serve::serve,
+    crate::domain::AuditAction,
+    crate::services::{sample, streams},
+};
 
 /// Every stream, for choosing one.
 #[server(endpoint = "list_streams")]
@@ -50,5 +55,16 @@ pub async fn send_test_records(stream: String, lines: String) -> Result<u64, App
     serve::<SendTestRecords>()
         .audit(AuditAction::SendTestRecords, &stream)
         .dis(|dis| async move { streams::put_test_records(dis.as_ref(), &stream, &lines).await })
+        .await
+}
+
+/// The stream's own records, for the wizard's preview (see [`sample::read`]). Their contents
+/// are data: operators and admins only, never logged.
+#[server(endpoint = "sample_records", input = server_fn::codec::Json)]
+pub async fn sample_records(stream: String, from: SampleFrom) -> Result<StreamSample, AppError> {
+    serve::<SampleRecords>()
+        .dis(|dis| async move {
+            sample::read(dis.as_ref(), &stream, from, crate::clock::now_ms()).await
+        })
         .await
 }

@@ -292,6 +292,77 @@ pub struct PutRecordResult {
     pub error_message: Option<String>,
 }
 
+/// Where a cursor starts in a partition: `cursor-type`, with its sequence number or time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CursorPosition {
+    /// `AT_SEQUENCE_NUMBER`: at this record.
+    AtSequence(u64),
+    /// `AFTER_SEQUENCE_NUMBER`: just after this record.
+    AfterSequence(u64),
+    /// `TRIM_HORIZON`: the oldest record kept.
+    TrimHorizon,
+    /// `LATEST`: after the newest record.
+    Latest,
+    /// `AT_TIMESTAMP`: the first record that arrived at or after this time (epoch ms).
+    AtTimestamp(i64),
+}
+
+impl CursorPosition {
+    /// `GET /v2/{project}/cursors`' query after `stream-name` and `partition-id`.
+    pub fn query(&self) -> Vec<(&'static str, String)> {
+        let (kind, extra) = match *self {
+            CursorPosition::AtSequence(n) => (
+                "AT_SEQUENCE_NUMBER",
+                Some(("starting-sequence-number", n.to_string())),
+            ),
+            CursorPosition::AfterSequence(n) => (
+                "AFTER_SEQUENCE_NUMBER",
+                Some(("starting-sequence-number", n.to_string())),
+            ),
+            CursorPosition::TrimHorizon => ("TRIM_HORIZON", None),
+            CursorPosition::Latest => ("LATEST", None),
+            CursorPosition::AtTimestamp(ms) => {
+                ("AT_TIMESTAMP", Some(("timestamp", ms.to_string())))
+            }
+        };
+        let mut query = vec![("cursor-type", kind.to_owned())];
+        query.extend(extra);
+        query
+    }
+}
+
+/// `GET /v2/{project}/cursors`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct CursorResponse {
+    pub partition_cursor: String,
+}
+
+/// `GET /v2/{project}/records`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct RecordsResponse {
+    pub records: Vec<ReadRecord>,
+    /// Where the next read goes on; absent when DIS has nothing more to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_partition_cursor: Option<String>,
+}
+
+/// A record as `GET /v2/{project}/records` answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ReadRecord {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition_key: Option<String>,
+    pub sequence_number: String,
+    /// The record, base64-encoded.
+    pub data: String,
+    /// When it arrived (epoch ms), or the time its producer gave it (see `timestamp_type`).
+    pub timestamp: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_type: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,8 @@
 use super::civil::{DateTime, ZoneOffset};
 use super::preview::{json_kind, object_directory, parse_timestamp};
 use super::task::{PartitionFormat, ProcessingSchema, RecordTime, TimestampFormat};
-use super::DumpTask;
+use super::{DumpTask, TaskDraft};
+use serde::{Deserialize, Serialize};
 
 /// How far a record's own time may be from its arrival before it is flagged.
 pub const FAR_MS: i64 = 3_600_000;
@@ -15,12 +16,142 @@ pub const FAR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 86_400_000;
 
 /// A record read from the stream: its partition, when it arrived (DIS's timestamp, epoch ms)
-/// and its bytes (decoded from base64).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// and its bytes (decoded from base64). On the wire its bytes travel as text: bytes that are
+/// not UTF-8 become U+FFFD, which reads as "not a JSON object", as DIS would read them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sampled {
     pub partition: String,
     pub arrival_ms: i64,
+    #[serde(with = "as_text")]
     pub data: Vec<u8>,
+}
+
+mod as_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&String::from_utf8_lossy(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        String::deserialize(d).map(String::into_bytes)
+    }
+}
+
+/// Where a preview's records start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum SampleFrom {
+    /// Those that arrived in the last [`RECENT_MS`].
+    #[default]
+    Recent,
+    /// The newest [`NEWEST`] of the stream.
+    Newest,
+    /// The oldest the stream still keeps.
+    Oldest,
+}
+
+/// How far back a recent read starts.
+pub const RECENT_MS: i64 = 15 * 60_000;
+
+/// How many records a read of the newest keeps.
+pub const NEWEST: usize = 100;
+
+/// How much of a record the preview shows.
+pub const SHOWN_BYTES: usize = 2048;
+
+impl SampleFrom {
+    pub const ALL: [SampleFrom; 3] = [SampleFrom::Recent, SampleFrom::Newest, SampleFrom::Oldest];
+
+    pub fn as_wire(self) -> &'static str {
+        match self {
+            SampleFrom::Recent => "recent",
+            SampleFrom::Newest => "newest",
+            SampleFrom::Oldest => "oldest",
+        }
+    }
+
+    pub fn parse(text: &str) -> SampleFrom {
+        SampleFrom::ALL
+            .into_iter()
+            .find(|f| f.as_wire() == text)
+            .unwrap_or_default()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SampleFrom::Recent => "Records from the last 15 minutes",
+            SampleFrom::Newest => "The newest 100 records",
+            SampleFrom::Oldest => "From the oldest record kept",
+        }
+    }
+}
+
+/// What a read of a stream's records brought back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct StreamSample {
+    pub from: SampleFrom,
+    /// When the read began (epoch ms).
+    pub read_at_ms: i64,
+    pub partitions: Vec<PartitionRead>,
+    /// By arrival, oldest first.
+    pub records: Vec<Sampled>,
+}
+
+/// One partition's part of a read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PartitionRead {
+    pub partition: String,
+    pub records: usize,
+    /// Why the read stopped before it caught up with the partition: a limit, the time budget,
+    /// or DIS's refusal in words.
+    pub stopped: Option<String>,
+}
+
+impl StreamSample {
+    /// "Read 200 records that arrived in the last 15 minutes, from 2 partitions:
+    /// shardId-0000000000 (120), shardId-0000000001 (80)."
+    pub fn words(&self) -> String {
+        let n = self.records.len();
+        let what = match self.from {
+            SampleFrom::Recent => "that arrived in the last 15 minutes",
+            SampleFrom::Newest => "the newest of the stream",
+            SampleFrom::Oldest => "from the oldest the stream keeps",
+        };
+        let parts: Vec<String> = self
+            .partitions
+            .iter()
+            .map(|p| format!("{} ({})", p.partition, p.records))
+            .collect();
+        format!(
+            "Read {n} record{} {what}, from {} partition{}: {}.",
+            if n == 1 { "" } else { "s" },
+            parts.len(),
+            if parts.len() == 1 { "" } else { "s" },
+            parts.join(", ")
+        )
+    }
+}
+
+/// The start of a record as the preview shows it: at most [`SHOWN_BYTES`], cut at a character.
+pub fn shown(data: &[u8]) -> String {
+    let text = String::from_utf8_lossy(data);
+    if text.len() <= SHOWN_BYTES {
+        return text.into_owned();
+    }
+    let mut end = SHOWN_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// The records as a text file holds them: joined by the delimiter, each cut as [`shown`].
+pub fn as_text_file(records: &[Sampled], delimiter: &str) -> String {
+    records
+        .iter()
+        .map(|r| shown(&r.data))
+        .collect::<Vec<_>>()
+        .join(delimiter)
 }
 
 /// Where files go: a task's bucket, prefix, time directories and schema.
@@ -33,6 +164,26 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// A draft's layout as it stands, for a preview: an empty bucket shows as `<bucket>`, an
+    /// unknown format as no time directories, and an incomplete schema as none.
+    pub fn draft(d: &TaskDraft) -> Layout {
+        let bucket = d.obs_bucket_path.trim();
+        Layout {
+            bucket: if bucket.is_empty() {
+                "<bucket>"
+            } else {
+                bucket
+            }
+            .to_owned(),
+            file_prefix: d.file_prefix.clone(),
+            format: PartitionFormat::parse(&d.partition_format).unwrap_or(PartitionFormat::Flat),
+            schema: d
+                .use_processing_schema
+                .then(|| ProcessingSchema::from_draft(d).ok())
+                .flatten(),
+        }
+    }
+
     pub fn of(task: &DumpTask) -> Layout {
         Layout {
             bucket: task.obs_bucket_path.as_str().to_owned(),

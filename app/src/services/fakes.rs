@@ -2,9 +2,9 @@
 
 use crate::domain::audit::AuditQuery;
 use crate::domain::dis::{
-    DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
-    PutRecordsResponse, StreamInfo, StreamPartition, TaskAction, TaskDetails, TaskPartition,
-    TaskState, TaskSummary,
+    CursorPosition, DescribeStreamResponse, ListStreamsResponse, ListTasksResponse,
+    PutRecordsRequest, PutRecordsResponse, ReadRecord, RecordsResponse, StreamInfo,
+    StreamPartition, TaskAction, TaskDetails, TaskPartition, TaskState, TaskSummary,
 };
 use crate::domain::metrics::{DataPoint, Metrics, MetricsResponse};
 use crate::domain::task::ObsDestinationDescriptor;
@@ -44,10 +44,23 @@ pub struct FakeDis {
     calls: AtomicUsize,
     in_flight: AtomicUsize,
     most_in_flight: AtomicUsize,
+    /// Reads of records that answer DIS.4225 (an expired cursor) before any other answer.
+    expired_reads: AtomicUsize,
 }
 
 /// The partition every fake stream has: 100 records.
 const FAKE_RANGE: &str = "[0 : 100]";
+
+/// When the fake partition's first record arrived; record `n` arrived `n` × 6 s later, and is
+/// `{"n": n, "ts": <its arrival>}`.
+pub const FAKE_FIRST_ARRIVAL: i64 = 1_796_142_000_000;
+
+/// How many records one fake read answers at most, so reads go on through cursors.
+const FAKE_READ: u64 = 30;
+
+fn fake_arrival(n: u64) -> i64 {
+    FAKE_FIRST_ARRIVAL + n as i64 * 6_000
+}
 
 impl FakeDis {
     pub fn with_streams(names: impl IntoIterator<Item = String>) -> FakeDis {
@@ -88,6 +101,12 @@ impl FakeDis {
             .lock()
             .unwrap()
             .push((stream.to_owned(), task.to_owned()));
+    }
+
+    /// The next `reads` reads of records answer DIS.4225, as DIS does once a cursor is five
+    /// minutes old.
+    pub fn expire_cursors(&self, reads: usize) {
+        self.expired_reads.store(reads, Ordering::Relaxed);
     }
 
     pub fn pages_read(&self) -> usize {
@@ -322,6 +341,62 @@ impl DisPort for FakeDis {
                     }],
                 })
                 .collect(),
+        })
+    }
+
+    /// A cursor is `<stream>/<next sequence number>`.
+    async fn cursor(
+        &self,
+        stream: &StreamName,
+        partition: &PartitionId,
+        position: CursorPosition,
+    ) -> Result<String, UpstreamError> {
+        self.call().await;
+        self.exists(stream)?;
+        if partition.number() != 0 {
+            return Err(rejected("DIS.4302"));
+        }
+        let next = match position {
+            CursorPosition::AtSequence(n) => n,
+            CursorPosition::AfterSequence(n) => n + 1,
+            CursorPosition::TrimHorizon => 0,
+            CursorPosition::Latest => 100,
+            CursorPosition::AtTimestamp(ms) => {
+                (0..100).find(|n| fake_arrival(*n) >= ms).unwrap_or(100)
+            }
+        };
+        Ok(format!("{stream}/{next}"))
+    }
+
+    async fn records(
+        &self,
+        cursor: &str,
+        max_fetch_bytes: u32,
+    ) -> Result<RecordsResponse, UpstreamError> {
+        self.call().await;
+        assert!(max_fetch_bytes >= 1 << 20, "a read asks for at least 1 MB");
+        let expired = self
+            .expired_reads
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+        if expired.is_ok() {
+            return Err(rejected("DIS.4225"));
+        }
+        let (stream, next) = cursor.split_once('/').ok_or_else(|| rejected("DIS.4217"))?;
+        let next: u64 = next.parse().map_err(|_| rejected("DIS.4217"))?;
+        let end = (next + FAKE_READ).min(100);
+        Ok(RecordsResponse {
+            records: (next..end)
+                .map(|n| ReadRecord {
+                    sequence_number: n.to_string(),
+                    data: base64::Engine::encode(
+                        &base64::engine::general_purpose::STANDARD,
+                        format!(r#"{{"n": {n}, "ts": {}}}"#, fake_arrival(n)),
+                    ),
+                    timestamp: fake_arrival(n),
+                    ..ReadRecord::default()
+                })
+                .collect(),
+            next_partition_cursor: Some(format!("{stream}/{end}")),
         })
     }
 }

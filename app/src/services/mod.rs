@@ -7,6 +7,7 @@
 pub mod files;
 pub mod operators;
 pub mod overview;
+pub mod sample;
 pub mod session;
 pub mod streams;
 pub mod tasks;

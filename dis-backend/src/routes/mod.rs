@@ -1,6 +1,7 @@
 //! DIS's API, by resource. Every route sits behind fault injection and authentication; the
 //! embedded IAM sits beside them.
 
+mod consume;
 mod metrics;
 mod records;
 mod streams;
@@ -17,6 +18,8 @@ use axum::{
     Router,
 };
 use std::sync::Arc;
+
+pub(crate) use consume::Cursor;
 
 type Backend = State<Arc<Shared>>;
 
@@ -43,7 +46,11 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/v2/{project}/streams/{stream}/transfer-tasks/{task}",
             get(tasks::show).delete(tasks::delete).post(tasks::action),
         )
-        .route("/v2/{project}/records", post(records::put))
+        .route(
+            "/v2/{project}/records",
+            post(records::put).get(consume::records),
+        )
+        .route("/v2/{project}/cursors", get(consume::cursor))
         .fallback(|| async { Refusal::new(StatusCode::NOT_FOUND, "DIS.4200", "No such API.") })
         .layer(middleware::from_fn_with_state(
             shared.clone(),

@@ -71,7 +71,7 @@ impl DisError {
     pub fn is_retryable(&self) -> bool {
         match self {
             DisError::Api { status, code, .. } => {
-                *status == 429 || *status >= 500 || code == "DIS.4305"
+                *status == 429 || *status >= 500 || code == "DIS.4305" || code == "DIS.4303"
             }
             DisError::Malformed { status, .. } => *status >= 500,
             DisError::Connect | DisError::Transport | DisError::Timeout(_) => true,

@@ -2,8 +2,8 @@
 
 use super::{DisClient, DisError};
 use app::domain::dis::{
-    DescribeStreamResponse, ListStreamsResponse, ListTasksResponse, PutRecordsRequest,
-    PutRecordsResponse, TaskAction, TaskDetails,
+    CursorPosition, DescribeStreamResponse, ListStreamsResponse, ListTasksResponse,
+    PutRecordsRequest, PutRecordsResponse, RecordsResponse, TaskAction, TaskDetails,
 };
 use app::domain::metrics::MetricsResponse;
 use app::domain::{DumpTask, PartitionId, StreamName, TaskName};
@@ -110,5 +110,22 @@ impl DisPort for DisClient {
         period: (i64, i64),
     ) -> Result<MetricsResponse, UpstreamError> {
         Ok(DisClient::metrics(self, stream, partition, labels, period).await?)
+    }
+
+    async fn cursor(
+        &self,
+        stream: &StreamName,
+        partition: &PartitionId,
+        position: CursorPosition,
+    ) -> Result<String, UpstreamError> {
+        Ok(DisClient::cursor(self, stream, partition, position).await?)
+    }
+
+    async fn records(
+        &self,
+        cursor: &str,
+        max_fetch_bytes: u32,
+    ) -> Result<RecordsResponse, UpstreamError> {
+        Ok(DisClient::records(self, cursor, max_fetch_bytes).await?)
     }
 }

@@ -2,7 +2,7 @@
 //! every documented error, the signature and token checks, faults, dumping and persistence.
 
 use app::domain::dis::*;
-use app::domain::{DataType, DumpTask, StreamName, TaskDraft, TaskName, ZoneOffset};
+use app::domain::{DataType, DumpTask, PartitionId, StreamName, TaskDraft, TaskName, ZoneOffset};
 use app::ports::{CreateOutcome, UpdateOutcome};
 use base64::Engine;
 use dis_backend::{faults::Fault, BackendConfig, BackendHandle, IamUser};
@@ -757,5 +757,195 @@ async fn redirects_are_not_followed() {
     assert_eq!(
         dis.stream_page(1, None).await.unwrap_err(),
         DisError::Redirect(302)
+    );
+}
+
+/// A stream of `partitions` with `records` JSON records put into partition 0.
+async fn stream_with_records(dis: &DisClient, name: &str, partitions: u32, records: usize) {
+    dis.create_stream(&CreateStreamRequest {
+        stream_name: name.into(),
+        partition_count: partitions,
+        stream_type: None,
+        data_type: Some("JSON".into()),
+        data_duration: None,
+    })
+    .await
+    .unwrap();
+    let put = dis
+        .put_records(&PutRecordsRequest {
+            stream_name: name.into(),
+            stream_id: None,
+            records: (0..records)
+                .map(|n| PutRecord {
+                    data: b64(&format!(r#"{{"n":{n}}}"#)),
+                    partition_key: None,
+                    partition_id: Some("0".into()),
+                    explicit_hash_key: None,
+                    timestamp: None,
+                })
+                .collect(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(put.failed_record_count, 0);
+}
+
+fn numbers(read: &RecordsResponse) -> Vec<u64> {
+    read.records
+        .iter()
+        .map(|r| {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&r.data)
+                .unwrap();
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["n"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn cursors_of_every_type_read_records_and_go_on() {
+    let env = backend().await;
+    let dis = signed(&env);
+    stream_with_records(&dis, "consume-types", 2, 5).await;
+    let s = stream("consume-types");
+    let p0 = PartitionId::parse("shardId-0000000000").unwrap();
+    let read_from = |position| {
+        let (dis, s, p0) = (&dis, &s, &p0);
+        async move {
+            let cursor = dis.cursor(s, p0, position).await.unwrap();
+            dis.records(&cursor, 0).await.unwrap()
+        }
+    };
+    assert_eq!(
+        numbers(&read_from(CursorPosition::TrimHorizon).await),
+        [0, 1, 2, 3, 4]
+    );
+    assert_eq!(
+        numbers(&read_from(CursorPosition::AtSequence(3)).await),
+        [3, 4]
+    );
+    assert_eq!(
+        numbers(&read_from(CursorPosition::AfterSequence(3)).await),
+        [4]
+    );
+    assert!(read_from(CursorPosition::Latest).await.records.is_empty());
+    let now = app::clock::now_ms();
+    assert_eq!(
+        numbers(&read_from(CursorPosition::AtTimestamp(now - 60_000)).await).len(),
+        5
+    );
+    assert!(read_from(CursorPosition::AtTimestamp(now + 60_000))
+        .await
+        .records
+        .is_empty());
+
+    // A record's arrival comes back as its timestamp, and its sequence number as text.
+    let all = read_from(CursorPosition::TrimHorizon).await;
+    assert_eq!(all.records[2].sequence_number, "2");
+    assert!((now - 60_000..=now + 1_000).contains(&all.records[2].timestamp));
+
+    // The next cursor goes on from the last record, and sees records put after it was given.
+    let next = all.next_partition_cursor.clone().unwrap();
+    assert!(dis.records(&next, 0).await.unwrap().records.is_empty());
+    dis.put_records(&PutRecordsRequest {
+        stream_name: "consume-types".into(),
+        stream_id: None,
+        records: vec![PutRecord {
+            data: b64(r#"{"n":5}"#),
+            partition_key: None,
+            partition_id: Some("0".into()),
+            explicit_hash_key: None,
+            timestamp: None,
+        }],
+    })
+    .await
+    .unwrap();
+    let later = dis.records(&next, 0).await.unwrap();
+    assert_eq!(numbers(&later), [5]);
+
+    // The other partition is empty; a third does not exist.
+    let p1 = PartitionId::parse("1").unwrap();
+    let c1 = dis
+        .cursor(&s, &p1, CursorPosition::TrimHorizon)
+        .await
+        .unwrap();
+    assert!(dis.records(&c1, 0).await.unwrap().records.is_empty());
+    let e = dis
+        .cursor(
+            &s,
+            &PartitionId::parse("2").unwrap(),
+            CursorPosition::TrimHorizon,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4302"));
+    let e = dis
+        .cursor(&s, &p0, CursorPosition::AtSequence(99))
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4224"));
+    let e = dis
+        .cursor(&stream("no-such-stream"), &p0, CursorPosition::Latest)
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4301"));
+}
+
+#[tokio::test]
+async fn cursors_expire_after_five_minutes_and_reads_below_a_record_are_never_sent() {
+    let env = backend().await;
+    let dis = signed(&env);
+    stream_with_records(&dis, "consume-expiry", 1, 3).await;
+    let s = stream("consume-expiry");
+    let p0 = PartitionId::parse("0").unwrap();
+    let cursor = dis
+        .cursor(&s, &p0, CursorPosition::TrimHorizon)
+        .await
+        .unwrap();
+    // Four minutes on, the cursor still reads; six minutes on, DIS.4225.
+    env.backend.age_cursors(4 * 60_000);
+    assert_eq!(dis.records(&cursor, 0).await.unwrap().records.len(), 3);
+    env.backend.age_cursors(2 * 60_000);
+    let e = dis.records(&cursor, 0).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4225"));
+    let e = dis.records("not-a-cursor", 0).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4217"));
+
+    // A limit of 0 would read nothing, forever; the client sends 1 MB at least.
+    let fresh = dis
+        .cursor(&s, &p0, CursorPosition::TrimHorizon)
+        .await
+        .unwrap();
+    assert_eq!(dis.records(&fresh, 1).await.unwrap().records.len(), 3);
+}
+
+#[tokio::test]
+async fn a_throttled_read_backs_off_and_is_tried_again() {
+    let env = backend().await;
+    let dis = signed(&env);
+    stream_with_records(&dis, "consume-throttle", 1, 2).await;
+    let s = stream("consume-throttle");
+    let cursor = dis
+        .cursor(
+            &s,
+            &PartitionId::parse("0").unwrap(),
+            CursorPosition::TrimHorizon,
+        )
+        .await
+        .unwrap();
+    env.backend
+        .faults()
+        .inject_scoped(Fault::Throttled, 2, Some("/records".into()));
+    assert_eq!(dis.records(&cursor, 0).await.unwrap().records.len(), 2);
+    env.backend
+        .faults()
+        .inject_scoped(Fault::Throttled, 3, Some("/records".into()));
+    let e = dis.records(&cursor, 0).await.unwrap_err();
+    assert_eq!(
+        api_code(&e),
+        (400, "DIS.4303"),
+        "three attempts, then the refusal"
     );
 }

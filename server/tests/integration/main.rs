@@ -13,6 +13,7 @@ mod hostile;
 mod http;
 mod load;
 mod overview;
+mod sample;
 mod security;
 mod signing;
 mod streams_api;

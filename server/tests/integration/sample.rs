@@ -1,0 +1,140 @@
+//! The wizard's preview with a stream's own records, through its server function: what an
+//! operator reads, how a partition that cannot be read says so, and who may read at all.
+
+use crate::common::TestApp;
+use app::domain::dis::{CreateStreamRequest, PutRecord, PutRecordsRequest};
+use app::domain::sample::{SampleFrom, StreamSample};
+use app::domain::Role;
+use base64::Engine;
+
+async fn stream_with(app: &TestApp, name: &str, partitions: u32, records: &[(&str, &str)]) {
+    app.dis
+        .create_stream(&CreateStreamRequest {
+            stream_name: name.into(),
+            partition_count: partitions,
+            stream_type: None,
+            data_type: Some("JSON".into()),
+            data_duration: None,
+        })
+        .await
+        .unwrap();
+    app.dis
+        .put_records(&PutRecordsRequest {
+            stream_name: name.into(),
+            stream_id: None,
+            records: records
+                .iter()
+                .map(|(partition, data)| PutRecord {
+                    data: base64::engine::general_purpose::STANDARD.encode(data),
+                    partition_key: None,
+                    partition_id: Some((*partition).into()),
+                    explicit_hash_key: None,
+                    timestamp: None,
+                })
+                .collect(),
+        })
+        .await
+        .unwrap();
+}
+
+async fn sample_as(
+    app: &TestApp,
+    client: &reqwest::Client,
+    stream: &str,
+    from: SampleFrom,
+) -> (u16, String) {
+    let answer = client
+        .post(app.url("/api/sample_records"))
+        .json(&serde_json::json!({ "stream": stream, "from": from }))
+        .send()
+        .await
+        .unwrap();
+    (answer.status().as_u16(), answer.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn operators_read_every_partitions_recent_records_and_viewers_are_refused() {
+    let app = TestApp::spawn().await;
+    stream_with(
+        &app,
+        "sample-mixed",
+        3,
+        &[
+            ("0", r#"{"ts": 1796142600000, "n": 1}"#),
+            ("1", r#"{"ts": 1796142600, "n": 2}"#),
+            ("1", r#"{"n": 3}"#),
+        ],
+    )
+    .await;
+    let operator = app.client_as(Role::Operator).await;
+    let (status, body) = sample_as(&app, &operator, "sample-mixed", SampleFrom::Recent).await;
+    assert_eq!(status, 200, "{body}");
+    let sample: StreamSample = serde_json::from_str(&body).unwrap();
+    assert_eq!(sample.records.len(), 3);
+    assert_eq!(
+        sample
+            .partitions
+            .iter()
+            .map(|p| (p.partition.as_str(), p.records, p.stopped.is_none()))
+            .collect::<Vec<_>>(),
+        [
+            ("shardId-0000000000", 1, true),
+            ("shardId-0000000001", 2, true),
+            ("shardId-0000000002", 0, true),
+        ]
+    );
+    assert_eq!(sample.records[2].data, br#"{"n": 3}"#);
+    assert!(sample
+        .words()
+        .starts_with("Read 3 records that arrived in the last 15 minutes, from 3 partitions"));
+
+    for from in [SampleFrom::Newest, SampleFrom::Oldest] {
+        let (status, body) = sample_as(&app, &operator, "sample-mixed", from).await;
+        assert_eq!(status, 200, "{body}");
+        let sample: StreamSample = serde_json::from_str(&body).unwrap();
+        assert_eq!(sample.records.len(), 3, "{from:?}");
+    }
+
+    // Record contents are data: a viewer cannot read them.
+    let viewer = app.client_as(Role::Viewer).await;
+    let (status, body) = sample_as(&app, &viewer, "sample-mixed", SampleFrom::Recent).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(!body.contains("\"n\""), "{body}");
+
+    // A name outside DIS's rules never reaches DIS; an unknown stream says so.
+    let (status, body) = sample_as(&app, &operator, "../streams", SampleFrom::Recent).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = sample_as(&app, &operator, "no-such-stream", SampleFrom::Recent).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("DIS.4301"), "{body}");
+}
+
+#[tokio::test]
+async fn a_partition_that_cannot_be_read_says_why_and_the_others_still_count() {
+    let app = TestApp::spawn().await;
+    stream_with(&app, "sample-throttled", 2, &[("0", "{}"), ("1", "{}")]).await;
+    let faults = app.backend.as_ref().unwrap().faults();
+    // DIS fails every cursor of one partition (the client tries three times); the other
+    // partition reads as usual.
+    faults.inject_scoped(
+        dis_backend::faults::Fault::SystemError,
+        3,
+        Some("partition-id=shardId-0000000001".into()),
+    );
+    let operator = app.client_as(Role::Operator).await;
+    let (status, body) = sample_as(&app, &operator, "sample-throttled", SampleFrom::Oldest).await;
+    assert_eq!(status, 200, "{body}");
+    let sample: StreamSample = serde_json::from_str(&body).unwrap();
+    let stopped: Vec<&str> = sample
+        .partitions
+        .iter()
+        .filter_map(|p| p.stopped.as_deref())
+        .collect();
+    assert_eq!(stopped.len(), 1, "{:?}", sample.partitions);
+    assert!(
+        stopped[0].contains("DIS reported an internal error"),
+        "{}",
+        stopped[0]
+    );
+    assert_eq!(sample.records.len(), 1);
+}
