@@ -18,6 +18,9 @@ export const adminPassword = 'e2e admin password 5f1c';
 export const disAccessKey = 'E2EACCESSKEY7Q2W9X';
 export const disSecretKey = 'e2e-secret-key-Zr8vT3pLq0';
 export const knownSecrets = [adminPassword, disAccessKey, disSecretKey, '$argon2'];
+// Records the preview test puts into a stream carry this: record contents are data, and the
+// teardown checks none reached the server log.
+export const recordMarker = 'record-contents-9d41';
 export { serverLog };
 // The browser state (session cookie) the login setup leaves for the other tests.
 export const adminState = path.join(dataDir, '..', 'test-results-auth', 'admin.json');

@@ -282,6 +282,11 @@ pub struct Obs {
     pub days: SharedReads<Vec<String>>,
 }
 
+/// Reads of streams' records for the wizard's preview, by operator, stream and read, with when
+/// they were made: the preview follows the draft without asking DIS again.
+#[derive(Clone, Default)]
+pub struct Samples(pub SharedReads<crate::domain::sample::StreamSample>);
+
 /// Reads of OBS by what was read, with when (epoch ms), shared between operators.
 pub type SharedReads<T> = Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, Arc<T>)>>>;
 

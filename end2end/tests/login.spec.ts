@@ -36,6 +36,20 @@ test.describe('logging in', () => {
     await expect(viewer.getByRole('heading', { level: 1, name: 'demo-json-events' })).toBeVisible();
     await expect(viewer.getByRole('region', { name: 'Send test records' })).toHaveCount(0);
     await expect(viewer.getByRole('link', { name: 'Add dump task' })).toHaveCount(0);
+    // Record contents are data: the wizard (and its preview of the stream's records) is not
+    // offered, and the server refuses the read.
+    await gotoHydrated(viewer, '/streams/demo-json-events/add-task');
+    await expect(viewer.getByRole('alert')).toContainText('cannot change dump tasks');
+    await expect(viewer.getByRole('button', { name: 'Read the last 15 minutes' })).toHaveCount(0);
+    const refused = await viewer.evaluate(async () => {
+      const answer = await fetch('/api/sample_records', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ stream: 'demo-json-events', from: 'Recent' }),
+      });
+      return answer.status;
+    });
+    expect(refused).toBe(403);
     await gotoHydrated(viewer, '/audit');
     await expect(viewer.getByRole('alert')).toContainText('Your role, viewer, cannot do this: it needs admin.');
 

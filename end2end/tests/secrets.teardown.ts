@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { knownSecrets, serverLog } from '../playwright.config';
+import { knownSecrets, recordMarker, serverLog } from '../playwright.config';
 
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -25,4 +25,6 @@ test('no credential is in the built site or the server log', async () => {
   // The scan read a log of a real run: logins and DIS calls are in it.
   const log = fs.readFileSync(serverLog, 'utf8');
   expect(log).toContain('logged in');
+  // Record contents read from a stream are shown to operators, never logged.
+  expect(log.includes(recordMarker), 'record contents in the server log').toBe(false);
 });

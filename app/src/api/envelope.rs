@@ -151,6 +151,11 @@ pub fn obs() -> Result<crate::ports::Obs, AppError> {
     provided::<crate::ports::Obs>("Obs")
 }
 
+/// The reads of streams' records the server keeps for the wizard's preview.
+pub fn samples() -> Result<crate::ports::Samples, AppError> {
+    provided::<crate::ports::Samples>("Samples")
+}
+
 /// The overview the server keeps.
 pub fn overview() -> Result<std::sync::Arc<dyn crate::ports::OverviewSource>, AppError> {
     provided::<crate::ports::Overview>("Overview").map(|o| o.0)

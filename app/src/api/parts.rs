@@ -10,7 +10,7 @@ use {
     crate::domain::overview::StateFilter,
     crate::domain::{AuditFilter, DataType, DumpTask, Role, StreamName, TaskDraft, ZoneOffset},
     crate::fragments,
-    crate::services::{files, operators, streams, traffic},
+    crate::services::{files, operators, sample, streams, traffic},
 };
 
 #[cfg(feature = "ssr")]
@@ -159,6 +159,23 @@ pub async fn get_part(part: Part) -> Result<String, AppError> {
                     let (dis, obs) = (envelope::dis()?, envelope::obs()?);
                     let rows = files::stream_hour(dis.as_ref(), &obs, &stream, now).await?;
                     Ok(fragments::files::stream_hour(rows))
+                }
+                Part::Records {
+                    stream,
+                    from,
+                    read,
+                    draft,
+                    suggest,
+                } => {
+                    if read == 0 {
+                        return Ok(fragments::sample::read_buttons());
+                    }
+                    let (dis, kept) = (envelope::dis()?, envelope::samples()?);
+                    let operator = me.map(|me| me.name).unwrap_or_default();
+                    let read =
+                        sample::kept(dis.as_ref(), &kept, &operator, &stream, from, read, now)
+                            .await?;
+                    Ok(fragments::sample::records(&read, &draft, zone()?, suggest))
                 }
                 Part::Audit(filter) => {
                     let accounts = envelope::accounts()?;

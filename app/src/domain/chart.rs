@@ -303,6 +303,40 @@ pub fn table(caption: &str, series: &[Series<'_>], time: Timeline) -> String {
     out
 }
 
+/// Counts by category as horizontal bars, one a row, each labelled with its category and its
+/// count: a histogram whose bins have names (the lateness of a stream's records).
+pub fn bars(id: &str, title: &str, rows: &[(&str, usize)]) -> String {
+    const ROW: f64 = 26.0;
+    const LABEL: f64 = 230.0;
+    let height = 30.0 + ROW * rows.len() as f64;
+    let most = rows.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
+    let plot_w = WIDTH - LABEL - 48.0;
+    let id = escape(id);
+    let mut out = format!(
+        r#"<svg class="chart bars" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-title" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><text class="title" x="0" y="18">{}</text>"#,
+        escape(title),
+        escape(title)
+    );
+    for (i, (label, n)) in rows.iter().enumerate() {
+        let y = 30.0 + ROW * i as f64;
+        let w = plot_w * *n as f64 / most;
+        let _ = write!(
+            out,
+            r#"<text class="tick" x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect class="bar" x="{LABEL}" y="{:.1}" width="{w:.1}" height="{:.1}"><title>{}: {n}</title></rect><text class="tick" x="{:.1}" y="{:.1}">{n}</text>"#,
+            LABEL - 6.0,
+            y + 16.0,
+            escape(label),
+            y + 4.0,
+            ROW - 8.0,
+            escape(label),
+            LABEL + w + 4.0,
+            y + 16.0,
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,5 +444,25 @@ mod tests {
             let s = svg("p", "Records", &[Series { title: "Records in", values: &values }], timeline());
             prop_assert_eq!(s.matches("<rect class=\"hover\"").count(), values.len());
         }
+    }
+
+    #[test]
+    fn bars_scale_to_the_largest_count_and_escape_labels() {
+        let svg = bars(
+            "late",
+            "Lateness",
+            &[("a < b", 2), ("none", 0), ("most", 4)],
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("a &lt; b"));
+        let widths: Vec<f64> = svg
+            .match_indices("width=\"")
+            .filter_map(|(i, _)| svg[i + 7..].split('"').next()?.parse().ok())
+            .collect();
+        assert_eq!(widths.len(), 3);
+        assert_eq!(widths[1], 0.0);
+        assert!((widths[2] - 2.0 * widths[0]).abs() < 0.2, "{widths:?}");
+        // Nothing counted is still a chart, with empty bars.
+        assert!(bars("e", "Empty", &[("x", 0)]).contains("width=\"0.0\""));
     }
 }

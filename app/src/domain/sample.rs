@@ -79,9 +79,9 @@ impl SampleFrom {
 
     pub fn label(self) -> &'static str {
         match self {
-            SampleFrom::Recent => "Records from the last 15 minutes",
-            SampleFrom::Newest => "The newest 100 records",
-            SampleFrom::Oldest => "From the oldest record kept",
+            SampleFrom::Recent => "Read the last 15 minutes",
+            SampleFrom::Newest => "Read the newest 100",
+            SampleFrom::Oldest => "Read from the oldest kept",
         }
     }
 }
@@ -90,6 +90,8 @@ impl SampleFrom {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct StreamSample {
     pub from: SampleFrom,
+    /// The stream's data type, as DIS describes it.
+    pub data_type: super::DataType,
     /// When the read began (epoch ms).
     pub read_at_ms: i64,
     pub partitions: Vec<PartitionRead>,
@@ -108,22 +110,40 @@ pub struct PartitionRead {
 }
 
 impl StreamSample {
-    /// "Read 200 records that arrived in the last 15 minutes, from 2 partitions:
-    /// shardId-0000000000 (120), shardId-0000000001 (80)."
-    pub fn words(&self) -> String {
+    /// "Read 200 records from 2 partitions (shardId-0000000000: 120, shardId-0000000001: 80),
+    /// which arrived from 2026-12-01 19:40:02 to 19:54:10 (UTC+8); asked for: the last 15
+    /// minutes." Times are on `zone`'s clock.
+    pub fn words(&self, zone: ZoneOffset) -> String {
         let n = self.records.len();
-        let what = match self.from {
-            SampleFrom::Recent => "that arrived in the last 15 minutes",
-            SampleFrom::Newest => "the newest of the stream",
-            SampleFrom::Oldest => "from the oldest the stream keeps",
-        };
         let parts: Vec<String> = self
             .partitions
             .iter()
-            .map(|p| format!("{} ({})", p.partition, p.records))
+            .map(|p| format!("{}: {}", p.partition, p.records))
             .collect();
+        let asked = match self.from {
+            SampleFrom::Recent => "the last 15 minutes",
+            SampleFrom::Newest => "the newest 100",
+            SampleFrom::Oldest => "from the oldest kept",
+        };
+        let arrived = match (self.records.first(), self.records.last()) {
+            (Some(first), Some(last)) => {
+                let at = |ms| {
+                    DateTime::from_epoch_ms(ms, zone)
+                        .to_iso_string()
+                        .replace('T', " ")
+                };
+                let (from, to) = (at(first.arrival_ms), at(last.arrival_ms));
+                // The second time drops the day when it is the same.
+                let to = match to.split_once(' ') {
+                    Some((day, time)) if from.starts_with(day) => time.to_owned(),
+                    _ => to,
+                };
+                format!(", which arrived from {from} to {to} ({zone})")
+            }
+            _ => String::new(),
+        };
         format!(
-            "Read {n} record{} {what}, from {} partition{}: {}.",
+            "Read {n} record{} from {} partition{} ({}){arrived}; asked for: {asked}.",
             if n == 1 { "" } else { "s" },
             parts.len(),
             if parts.len() == 1 { "" } else { "s" },
@@ -229,6 +249,31 @@ pub enum Warning {
     Future { by_ms: i64 },
 }
 
+impl Warning {
+    /// "a 10-digit Timestamp lands in 1970: epoch seconds, not milliseconds?"
+    pub fn words(&self) -> String {
+        match *self {
+            Warning::Unit { digits, year } => {
+                let unit = match digits {
+                    10 => "epoch seconds, not milliseconds?",
+                    16 => "epoch microseconds, not milliseconds?",
+                    19 => "epoch nanoseconds, not milliseconds?",
+                    _ => "DIS reads 13-digit epoch milliseconds.",
+                };
+                format!("a {digits}-digit Timestamp lands in {year}: {unit}")
+            }
+            Warning::Late { by_ms } => format!(
+                "its own time is {} before its arrival",
+                super::health::duration_words(by_ms)
+            ),
+            Warning::Future { by_ms } => format!(
+                "its own time is {} after its arrival",
+                super::health::duration_words(by_ms)
+            ),
+        }
+    }
+}
+
 /// A record's time as DIS reads it under `schema`: the wall-clock time its directories name,
 /// and that time as an instant on `zone`'s clock. A String timestamp's fields are the
 /// directories as they are; a Timestamp is epoch milliseconds, read on `zone`'s clock.
@@ -322,14 +367,14 @@ pub fn land(record: &Sampled, layout: &Layout, zone: ZoneOffset, now_ms: i64) ->
 /// Lateness bins, by a record's own time minus its arrival, in milliseconds: each label with
 /// the span it covers (`from` inclusive, `to` exclusive).
 pub const LATENESS_BINS: [(&str, i64, i64); 8] = [
-    ("more than 1 day before arrival", i64::MIN, -DAY_MS),
-    ("1 hour to 1 day before", -DAY_MS, -FAR_MS),
-    ("5 minutes to 1 hour before", -FAR_MS, -300_000),
-    ("up to 5 minutes before", -300_000, 0),
-    ("up to 5 minutes after", 0, 300_001),
-    ("5 minutes to 1 hour after", 300_001, FAR_MS + 1),
-    ("1 hour to 1 day after", FAR_MS + 1, DAY_MS + 1),
-    ("more than 1 day after arrival", DAY_MS + 1, i64::MAX),
+    ("over 1 day before", i64::MIN, -DAY_MS),
+    ("1 h to 1 day before", -DAY_MS, -FAR_MS),
+    ("5 min to 1 h before", -FAR_MS, -300_000),
+    ("up to 5 min before", -300_000, 0),
+    ("up to 5 min after", 0, 300_001),
+    ("5 min to 1 h after", 300_001, FAR_MS + 1),
+    ("1 h to 1 day after", FAR_MS + 1, DAY_MS + 1),
+    ("over 1 day after", DAY_MS + 1, i64::MAX),
 ];
 
 /// What a sample says in all.

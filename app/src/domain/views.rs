@@ -95,6 +95,16 @@ pub enum Part {
     },
     /// The files and bytes each of a stream's tasks wrote in the last hour.
     StreamFiles { stream: String },
+    /// The preview with a stream's own records under a draft: the read made at `read` (epoch
+    /// ms of the operator's press; 0 for none yet: the read buttons alone), kept for a few minutes, so the preview
+    /// follows the draft without asking DIS again. `suggest` offers timestamp fields.
+    Records {
+        stream: String,
+        from: crate::domain::sample::SampleFrom,
+        read: i64,
+        draft: Box<TaskDraft>,
+        suggest: bool,
+    },
 }
 
 impl Part {
@@ -102,8 +112,8 @@ impl Part {
     pub fn role(&self) -> Role {
         match self {
             Part::Audit(_) => Role::Admin,
-            // File contents are data: operators and admins only.
-            Part::FirstLines { .. } => Role::Operator,
+            // File and record contents are data: operators and admins only.
+            Part::FirstLines { .. } | Part::Records { .. } => Role::Operator,
             Part::Overview { .. }
             | Part::Traffic { .. }
             | Part::TaskProgress { .. }

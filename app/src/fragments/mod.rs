@@ -9,6 +9,7 @@ pub mod files;
 pub mod overview;
 pub mod progress;
 pub mod request;
+pub mod sample;
 pub mod streams;
 pub mod traffic;
 

@@ -9,8 +9,9 @@ use crate::domain::health::SeqRange;
 use crate::domain::sample::{PartitionRead, SampleFrom, Sampled, StreamSample, NEWEST, RECENT_MS};
 use crate::domain::{PartitionId, StreamName};
 use crate::error::AppError;
-use crate::ports::DisPort;
+use crate::ports::{DisPort, Samples};
 use base64::Engine;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::{timeout_at, Instant};
 
@@ -112,10 +113,55 @@ pub async fn read(
         .collect();
     Ok(StreamSample {
         from,
+        data_type: described.data_type(),
         read_at_ms: now_ms,
         partitions,
         records,
     })
+}
+
+/// How long a read serves the preview that asked for it.
+pub const KEPT_MS: i64 = 5 * 60_000;
+
+/// The most reads kept at once, over all operators (the oldest go first).
+const KEPT_READS: usize = 16;
+
+/// The read `operator` made of `stream` at `read` (epoch ms of their press), kept for
+/// [`KEPT_MS`] so the preview can follow the draft without asking DIS again; made now when it
+/// is not kept (or is too old).
+pub async fn kept(
+    dis: &dyn DisPort,
+    samples: &Samples,
+    operator: &str,
+    stream: &str,
+    from: SampleFrom,
+    read_ms: i64,
+    now_ms: i64,
+) -> Result<Arc<StreamSample>, AppError> {
+    let key = format!("{operator}\n{stream}\n{}\n{read_ms}", from.as_wire());
+    let fresh = |at: &i64| now_ms - *at <= KEPT_MS;
+    if let Some((_, sample)) = lock(&samples.0).get(&key).filter(|(at, _)| fresh(at)) {
+        return Ok(sample.clone());
+    }
+    let sample = Arc::new(read(dis, stream, from, now_ms).await?);
+    let mut kept = lock(&samples.0);
+    kept.retain(|_, (at, _)| fresh(at));
+    while kept.len() >= KEPT_READS {
+        let Some(oldest) = kept
+            .iter()
+            .min_by_key(|(_, (at, _))| *at)
+            .map(|(k, _)| k.clone())
+        else {
+            break;
+        };
+        kept.remove(&oldest);
+    }
+    kept.insert(key, (now_ms, sample.clone()));
+    Ok(sample)
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// How a run of fetches from one cursor ended.
@@ -268,6 +314,51 @@ mod tests {
         let sample = read(&dis, "s", SampleFrom::Oldest, 0).await.unwrap();
         let stopped = sample.partitions[0].stopped.clone().unwrap();
         assert!(stopped.contains("DIS.4225"), "{stopped}");
+    }
+
+    #[tokio::test]
+    async fn a_read_is_kept_for_the_operator_who_made_it_for_five_minutes() {
+        let dis = dis();
+        let samples = Samples::default();
+        let at = FAKE_FIRST_ARRIVAL;
+        let first = kept(&dis, &samples, "ann", "s", SampleFrom::Oldest, 7, at)
+            .await
+            .unwrap();
+        let calls = dis.calls();
+        let again = kept(
+            &dis,
+            &samples,
+            "ann",
+            "s",
+            SampleFrom::Oldest,
+            7,
+            at + KEPT_MS,
+        )
+        .await
+        .unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(dis.calls(), calls, "no DIS call for a kept read");
+        // Another operator's press, a new press, and an old read each read DIS.
+        kept(&dis, &samples, "bob", "s", SampleFrom::Oldest, 7, at)
+            .await
+            .unwrap();
+        kept(&dis, &samples, "ann", "s", SampleFrom::Oldest, 8, at)
+            .await
+            .unwrap();
+        let stale = kept(
+            &dis,
+            &samples,
+            "ann",
+            "s",
+            SampleFrom::Oldest,
+            7,
+            at + KEPT_MS + 1,
+        )
+        .await
+        .unwrap();
+        assert!(!Arc::ptr_eq(&first, &stale));
+        assert!(dis.calls() > calls + 3);
+        assert!(lock(&samples.0).len() <= KEPT_READS);
     }
 
     #[tokio::test]

@@ -52,6 +52,8 @@ pub struct AppState {
     pub overview: crate::overview::OverviewCache,
     /// OBS, for the files tasks wrote; unavailable until [`AppState::with_obs`].
     pub obs: app::ports::Obs,
+    /// Reads of streams' records for the wizard's preview.
+    pub samples: app::ports::Samples,
 }
 
 impl AppState {
@@ -112,6 +114,7 @@ impl AppState {
             obs: app::ports::Obs::new(Err(
                 "This console was started without an OBS reader.".to_owned()
             )),
+            samples: app::ports::Samples::default(),
         }
     }
 
@@ -128,6 +131,7 @@ impl AppState {
         provide_context(app::ports::AccountsPort(self.envelope.accounts.clone()));
         provide_context(app::ports::Overview(Arc::new(self.overview.clone())));
         provide_context(self.obs.clone());
+        provide_context(self.samples.clone());
         provide_context(self.envelope.limits);
         // The renderer puts this response's CSP nonce on its inline scripts.
         let nonce = use_context::<http::request::Parts>()

@@ -84,9 +84,11 @@ async fn operators_read_every_partitions_recent_records_and_viewers_are_refused(
         ]
     );
     assert_eq!(sample.records[2].data, br#"{"n": 3}"#);
-    assert!(sample
-        .words()
-        .starts_with("Read 3 records that arrived in the last 15 minutes, from 3 partitions"));
+    let words = sample.words(app::domain::ZoneOffset::UTC);
+    assert!(
+        words.starts_with("Read 3 records from 3 partitions (shardId-0000000000: 1, shardId-0000000001: 2, shardId-0000000002: 0), which arrived from "),
+        "{words}"
+    );
 
     for from in [SampleFrom::Newest, SampleFrom::Oldest] {
         let (status, body) = sample_as(&app, &operator, "sample-mixed", from).await;
@@ -137,4 +139,52 @@ async fn a_partition_that_cannot_be_read_says_why_and_the_others_still_count() {
         stopped[0]
     );
     assert_eq!(sample.records.len(), 1);
+}
+
+#[tokio::test]
+async fn the_preview_part_follows_the_draft_on_one_read_and_is_for_operators_only() {
+    let app = TestApp::spawn().await;
+    stream_with(
+        &app,
+        "sample-part",
+        1,
+        &[("0", r#"{"ts": 1796142600000}"#), ("0", r#"{"id": 2}"#)],
+    )
+    .await;
+    let part = |schema: bool| {
+        serde_json::json!({ "Records": {
+            "stream": "sample-part",
+            "from": "Recent",
+            "read": 42,
+            "draft": {
+                "obs_bucket_path": "b",
+                "partition_format": "yyyy",
+                "use_processing_schema": schema,
+                "timestamp_name": "ts",
+                "timestamp_type": "Timestamp",
+                "timestamp_format": "",
+            },
+            "suggest": true,
+        }})
+    };
+    let operator = app.client_as(Role::Operator).await;
+    let (status, html) = app.part_as(&operator, part(false)).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("2 records → 1 directory; 0 discarded"),
+        "{html}"
+    );
+    // The same read under a schema: no new read of DIS, the draft decides.
+    let (status, html) = app.part_as(&operator, part(true)).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("2 records → 1 directory; 1 discarded"),
+        "{html}"
+    );
+    assert!(html.contains("b/2026/"), "{html}");
+
+    let viewer = app.client_as(Role::Viewer).await;
+    let (status, html) = app.part_as(&viewer, part(false)).await;
+    assert_eq!(status, 403, "{html}");
+    assert!(!html.contains("\"id\""), "{html}");
 }

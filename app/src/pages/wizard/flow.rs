@@ -2,6 +2,7 @@
 //! and creating or modifying the task. A failed save keeps every field and puts the error where
 //! the operator can act on it.
 
+use super::records::StreamRecords;
 use super::review::ReviewStep;
 use super::state::{reported_draft, Mode, Saved, Step, WizardState};
 use super::steps::{DestinationStep, FileTypeStep, PartitionStep, SchemaStep};
@@ -53,6 +54,7 @@ pub(super) fn Wizard(
         errors,
     };
     let clock = status.clock;
+    let records = StreamRecords::new(stream.clone());
 
     // In the browser only: restore a saved draft once, then save every change. Effects do not
     // run on the server, so the server always renders a fresh wizard.
@@ -266,8 +268,8 @@ pub(super) fn Wizard(
             {move || match step.get() {
                 Step::Destination => view! { <DestinationStep state fixed=is_modify/> }.into_any(),
                 Step::FileType => view! { <FileTypeStep state data_type/> }.into_any(),
-                Step::Partition => view! { <PartitionStep state clock now/> }.into_any(),
-                Step::Schema => view! { <SchemaStep state clock sample now/> }.into_any(),
+                Step::Partition => view! { <PartitionStep state clock now records/> }.into_any(),
+                Step::Schema => view! { <SchemaStep state clock sample now records/> }.into_any(),
                 Step::Review => view! { <ReviewStep state clock now stream=stream.clone() base/> }.into_any(),
             }}
             <div class="wizard-actions">

@@ -10,9 +10,12 @@
 //! - `state`: the steps, the draft and its errors.
 //! - `steps`, `review`: what each step asks and shows.
 //! - `preview`: where the files land.
+//! - `records`: where the stream's own records would land: read from DIS once, then worked
+//!   out again by the server as the draft changes.
 
 mod flow;
 mod preview;
+mod records;
 mod review;
 pub mod routes;
 mod state;

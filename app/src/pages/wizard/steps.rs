@@ -2,6 +2,7 @@
 //! schema. Each field shows the same rule messages the server would answer with.
 
 use super::preview::{DirectoryList, PathPreview};
+use super::records::{RecordsPreview, StreamRecords};
 use super::state::WizardState;
 use crate::components::fields::{Choice, FieldModel, RadioField, SelectField, TextField};
 use crate::domain::clock::RegionClock;
@@ -147,6 +148,7 @@ pub(super) fn PartitionStep(
     state: WizardState,
     clock: RegionClock,
     now: RwSignal<Option<i64>>,
+    records: StreamRecords,
 ) -> impl IntoView {
     let formats = PartitionFormat::ALL
         .iter()
@@ -162,6 +164,7 @@ pub(super) fn PartitionStep(
         <TextField model=state.model(Field::DeliverTimeInterval)/>
         <TextField model=state.model(Field::DeliverSizeInterval)/>
         <PathPreview state clock now/>
+        <RecordsPreview state records suggest=false/>
     }
 }
 
@@ -171,6 +174,7 @@ pub(super) fn SchemaStep(
     clock: RegionClock,
     sample: RwSignal<String>,
     now: RwSignal<Option<i64>>,
+    records: StreamRecords,
 ) -> impl IntoView {
     let draft = state.draft;
     let enabled = Signal::derive(move || draft.with(|d| d.use_processing_schema));
@@ -272,6 +276,7 @@ pub(super) fn SchemaStep(
                 })}
             </div>
         </Show>
+        <RecordsPreview state records suggest=true/>
     }
 }
 
