@@ -336,6 +336,24 @@ mod tests {
     }
 
     #[test]
+    fn a_consumer_reads_within_its_limits_and_finds_records_by_arrival() {
+        let mut log = PartitionLog::in_memory(5);
+        // "YWJjZA==" holds 4 bytes, counted as 6 (base64's length × 3 / 4).
+        log.append(&[(10, "YWJjZA=="), (20, "YWJjZA=="), (30, "YWJjZA==")])
+            .unwrap();
+        let seqs = |r: Vec<StoredRecord>| r.into_iter().map(|r| r.sequence).collect::<Vec<_>>();
+        assert_eq!(seqs(log.read(6, 10, 1 << 20).unwrap()), [6, 7]);
+        assert_eq!(seqs(log.read(0, 2, 1 << 20).unwrap()), [5, 6]);
+        assert_eq!(seqs(log.read(5, 10, 12).unwrap()), [5, 6]);
+        // A limit below the next record's size reads nothing, however often it is asked.
+        assert!(log.read(5, 10, 5).unwrap().is_empty());
+        assert_eq!(log.at_time(0), 5);
+        assert_eq!(log.at_time(20), 6);
+        assert_eq!(log.at_time(21), 7);
+        assert_eq!(log.at_time(31), 8);
+    }
+
+    #[test]
     fn retention_drops_from_the_front_and_reports_skips() {
         let mut log = PartitionLog::in_memory(0);
         log.append(&[(10, "YQ=="), (20, "Yg=="), (30, "Yw==")])

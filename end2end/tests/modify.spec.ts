@@ -89,6 +89,12 @@ test.describe('modifying a task', () => {
     await expect(prefix).toHaveValue('modified/prefix');
     await expect(interval).toHaveValue('10');
     await interval.fill('35');
+    // The preview with the stream's own records follows the modified settings; this CSV
+    // stream's records show as the text file holds them.
+    const preview = page.getByRole('region', { name: 'Preview with recent records' });
+    await preview.getByRole('button', { name: 'Read the last 15 minutes' }).click();
+    await expect(preview.getByRole('table', { name: 'Where the records land' })).toContainText('modify-bucket/modified/prefix/');
+    await expect(preview).toContainText(`before ${name} 1\nbefore ${name} 2`);
     await nextTo(page, 'Timestamp schema', 'Review');
 
     // The review lists what changes and the PUT that changes it.

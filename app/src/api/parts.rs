@@ -31,6 +31,10 @@ fn read_draft(draft: &TaskDraft) -> Result<DumpTask, AppError> {
     DumpTask::parse(draft, DataType::Json).map_err(|fields| AppError::Invalid { fields })
 }
 
+/// The most of a pasted sample record the wizard reads.
+#[cfg(feature = "ssr")]
+const MAX_PASTED: usize = 64 * 1024;
+
 /// How many audit lines "Recent changes" shows admins.
 #[cfg(feature = "ssr")]
 const RECENT_CHANGES: usize = 10;
@@ -159,6 +163,10 @@ pub async fn get_part(part: Part) -> Result<String, AppError> {
                     let (dis, obs) = (envelope::dis()?, envelope::obs()?);
                     let rows = files::stream_hour(dis.as_ref(), &obs, &stream, now).await?;
                     Ok(fragments::files::stream_hour(rows))
+                }
+                Part::PastedSample { text, draft } => {
+                    let text: String = text.chars().take(MAX_PASTED).collect();
+                    Ok(fragments::sample::pasted(&text, &draft, status()?.clock))
                 }
                 Part::Records {
                     stream,

@@ -95,6 +95,8 @@ pub enum Part {
     },
     /// The files and bytes each of a stream's tasks wrote in the last hour.
     StreamFiles { stream: String },
+    /// Where a pasted sample record lands under a draft's schema, or what is wrong with it.
+    PastedSample { text: String, draft: Box<TaskDraft> },
     /// The preview with a stream's own records under a draft: the read made at `read` (epoch
     /// ms of the operator's press; 0 for none yet: the read buttons alone), kept for a few minutes, so the preview
     /// follows the draft without asking DIS again. `suggest` offers timestamp fields.
@@ -121,7 +123,8 @@ impl Part {
             | Part::TaskSettings { .. }
             | Part::Export { .. }
             | Part::TaskFiles { .. }
-            | Part::StreamFiles { .. } => Role::Viewer,
+            | Part::StreamFiles { .. }
+            | Part::PastedSample { .. } => Role::Viewer,
         }
     }
 }

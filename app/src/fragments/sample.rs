@@ -4,13 +4,43 @@
 //! `<field>|<type>|<format>` for the wizard's click handler.
 
 use crate::domain::chart::bars;
+use crate::domain::clock::RegionClock;
+use crate::domain::preview::sample_landing;
 use crate::domain::sample::{self, Landing, Layout, SampleFrom, StreamSample, LATENESS_BINS};
 use crate::domain::task::{RecordDelimiter, RecordTime, TimestampType};
+use crate::domain::ProcessingSchema;
 use crate::domain::{DataType, TaskDraft, ZoneOffset};
+use crate::pages::wizard::DirectoryList;
 use leptos::prelude::*;
 
 /// How many records the panel lists one by one, newest first.
 pub const LISTED: usize = 20;
+
+/// Where a pasted sample record lands under `draft`'s schema on the region's clock, or what
+/// to fix: in the sample or in the schema above it.
+pub fn pasted(text: &str, draft: &TaskDraft, clock: RegionClock) -> String {
+    let Ok(schema) = ProcessingSchema::from_draft(draft) else {
+        return super::html(view! {
+            <p class="field-error">"Complete the timestamp field, type and format above first."</p>
+        });
+    };
+    let layout = Layout::draft(draft);
+    match sample_landing(
+        text,
+        &schema,
+        &layout.bucket,
+        &layout.file_prefix,
+        layout.format,
+        clock,
+    ) {
+        Ok(l) => super::html(view! {
+            <p>"Read " <code>{l.record_time}</code> "; it lands in:"</p>
+            <DirectoryList rows=l.directories/>
+            {l.warning.map(|w| view! { <p class="warning" role="status">{w}</p> })}
+        }),
+        Err(e) => super::html(view! { <p class="field-error">{e}</p> }),
+    }
+}
 
 /// The buttons that read the stream (`data-action="read"`, `data-value` a [`SampleFrom`]), and
 /// what a read does.
@@ -302,6 +332,26 @@ mod tests {
         assert!(
             html.contains("Read 2 records from 1 partition (shardId-0000000000: 2), which arrived from 2026-12-01 16:29:00 to 16:29:00 (UTC); asked for: the last 15 minutes."),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn a_pasted_record_lands_or_says_what_to_fix() {
+        let clock = RegionClock::assumed(ZoneOffset::UTC);
+        let ok = pasted(r#"{"ts": 1704164645000}"#, &draft(true), clock);
+        assert!(ok.contains("b/p/2024/01/02"), "{ok}");
+        let seconds = pasted(r#"{"ts": 1704164645}"#, &draft(true), clock);
+        assert!(seconds.contains("10 digits"), "{seconds}");
+        let broken = pasted("{", &draft(true), clock);
+        assert!(broken.contains("not valid JSON"), "{broken}");
+        let no_schema = TaskDraft {
+            timestamp_name: String::new(),
+            ..draft(true)
+        };
+        let incomplete = pasted("{}", &no_schema, clock);
+        assert!(
+            incomplete.contains("Complete the timestamp field"),
+            "{incomplete}"
         );
     }
 }

@@ -23,7 +23,7 @@ pub const BYTES_PER_PARTITION: usize = 2 << 20;
 
 /// The most bytes one read holds over all partitions: a stream with many partitions gets less
 /// of each (at least [`LEAST_PER_PARTITION`]).
-pub const BYTES_PER_READ: usize = 16 << 20;
+pub const BYTES_PER_READ: usize = 8 << 20;
 
 const LEAST_PER_PARTITION: usize = 128 << 10;
 

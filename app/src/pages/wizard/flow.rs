@@ -269,7 +269,7 @@ pub(super) fn Wizard(
                 Step::Destination => view! { <DestinationStep state fixed=is_modify/> }.into_any(),
                 Step::FileType => view! { <FileTypeStep state data_type/> }.into_any(),
                 Step::Partition => view! { <PartitionStep state clock now records/> }.into_any(),
-                Step::Schema => view! { <SchemaStep state clock sample now records/> }.into_any(),
+                Step::Schema => view! { <SchemaStep state sample now records/> }.into_any(),
                 Step::Review => view! { <ReviewStep state clock now stream=stream.clone() base/> }.into_any(),
             }}
             <div class="wizard-actions">

@@ -21,5 +21,6 @@ pub mod routes;
 mod state;
 mod steps;
 
+pub use preview::DirectoryList;
 pub use routes::{AddTask, ModifyTask, PickStream};
 pub use state::Step;

@@ -69,7 +69,7 @@ fn region_note(clock: RegionClock) -> String {
 }
 
 #[component]
-pub(super) fn DirectoryList(rows: Vec<DirectoryPreview>) -> impl IntoView {
+pub fn DirectoryList(rows: Vec<DirectoryPreview>) -> impl IntoView {
     view! {
         <dl class="directories">
             {rows

@@ -1,12 +1,13 @@
 //! The steps that ask for the task's settings: destination, file type, partition and timestamp
 //! schema. Each field shows the same rule messages the server would answer with.
 
-use super::preview::{DirectoryList, PathPreview};
+use super::preview::PathPreview;
 use super::records::{RecordsPreview, StreamRecords};
 use super::state::WizardState;
+use crate::api::parts::Part;
 use crate::components::fields::{Choice, FieldModel, RadioField, SelectField, TextField};
+use crate::components::part::ServerPart;
 use crate::domain::clock::RegionClock;
-use crate::domain::preview;
 use crate::domain::task::{
     FileType, PartitionFormat, RecordDelimiter, TimestampFormat, TimestampType,
 };
@@ -171,7 +172,6 @@ pub(super) fn PartitionStep(
 #[component]
 pub(super) fn SchemaStep(
     state: WizardState,
-    clock: RegionClock,
     sample: RwSignal<String>,
     now: RwSignal<Option<i64>>,
     records: StreamRecords,
@@ -197,30 +197,11 @@ pub(super) fn SchemaStep(
             ..model
         }
     };
-    let landing = move || {
-        let text = sample.get();
-        if text.trim().is_empty() {
-            return None;
-        }
-        Some(draft.with(|d| {
-            let schema = crate::domain::ProcessingSchema::from_draft(d).ok();
-            match schema {
-                None => {
-                    Err("Complete the timestamp field, type and format above first.".to_string())
-                }
-                Some(schema) => {
-                    let format = PartitionFormat::parse(&d.partition_format)
-                        .unwrap_or(PartitionFormat::Flat);
-                    let bucket = if d.obs_bucket_path.trim().is_empty() {
-                        "<bucket>"
-                    } else {
-                        d.obs_bucket_path.as_str()
-                    };
-                    preview::sample_landing(&text, &schema, bucket, &d.file_prefix, format, clock)
-                }
-            }
-        }))
-    };
+    // The server reads the pasted record (none of the JSON reading weighs on the WASM).
+    let pasted = Signal::derive(move || Part::PastedSample {
+        text: sample.get(),
+        draft: Box::new(draft.get()),
+    });
     let _ = now;
     view! {
         <p class="hint">
@@ -266,14 +247,9 @@ pub(super) fn SchemaStep(
                 ></textarea>
             </div>
             <div id="sample-result" aria-live="polite">
-                {move || landing().map(|r| match r {
-                    Ok(l) => view! {
-                        <p>"Read " <code>{l.record_time}</code> "; it lands in:"</p>
-                        <DirectoryList rows=l.directories/>
-                        {l.warning.map(|w| view! { <p class="warning" role="status">{w}</p> })}
-                    }.into_any(),
-                    Err(e) => view! { <p class="field-error">{e}</p> }.into_any(),
-                })}
+                <Show when=move || sample.with(|s| !s.trim().is_empty())>
+                    <ServerPart part=pasted/>
+                </Show>
             </div>
         </Show>
         <RecordsPreview state records suggest=true/>
