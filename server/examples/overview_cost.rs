@@ -21,10 +21,6 @@ const TASKS: usize = 5;
 const CONNECTIONS: usize = 32;
 const LOAD: Duration = Duration::from_secs(10);
 
-fn percentile(sorted: &[Duration], p: usize) -> f64 {
-    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)].as_secs_f64() * 1000.0
-}
-
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -155,8 +151,8 @@ async fn main() {
          DIS reads meanwhile: {} (the page reads the shared snapshot)",
         LOAD.as_secs(),
         all.len() as f64 / LOAD.as_secs_f64(),
-        percentile(&all, 50),
-        percentile(&all, 99),
+        common::percentile(&all, 50),
+        common::percentile(&all, 99),
         after.saturating_sub(reads.last().copied().unwrap_or(before) + 1),
     );
 }

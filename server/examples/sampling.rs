@@ -22,10 +22,6 @@ const PARTITIONS: usize = 4;
 const PER_PARTITION: usize = 200;
 const RUNS: usize = 100;
 
-fn percentile(sorted: &[Duration], p: usize) -> f64 {
-    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)].as_secs_f64() * 1000.0
-}
-
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -101,8 +97,8 @@ async fn main() {
     println!(
         "sample_records, {PARTITIONS} partitions × {PER_PARTITION} records ({} KiB answered), {RUNS} runs: p50 {:.1} ms, p99 {:.1} ms",
         bytes / 1024,
-        percentile(&times, 50),
-        percentile(&times, 99)
+        common::percentile(&times, 50),
+        common::percentile(&times, 99)
     );
 
     // The preview part: one read, then the draft changing (a new field each time).
@@ -139,7 +135,7 @@ async fn main() {
     println!(
         "preview part: first (reads DIS) {:.1} ms; the draft changed, same read: p50 {:.1} ms, p99 {:.1} ms",
         first.as_secs_f64() * 1000.0,
-        percentile(&again, 50),
-        percentile(&again, 99)
+        common::percentile(&again, 50),
+        common::percentile(&again, 99)
     );
 }

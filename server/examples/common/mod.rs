@@ -66,3 +66,8 @@ pub async fn logged_in(base: &str, password: &str) -> reqwest::Client {
     assert!(login.status().is_success(), "login refused");
     http
 }
+
+/// The `p`th percentile of sorted durations, in milliseconds.
+pub fn percentile(sorted: &[std::time::Duration], p: usize) -> f64 {
+    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)].as_secs_f64() * 1000.0
+}

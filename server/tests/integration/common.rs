@@ -11,6 +11,29 @@ use server::{
 use std::path::Path;
 use tempfile::TempDir;
 
+/// A put of `records` into `stream`: each record's text (base64-encoded here) with its
+/// partition, or `None` for DIS's round robin.
+pub fn put_request<T: AsRef<[u8]>>(
+    stream: &str,
+    records: impl IntoIterator<Item = (Option<&'static str>, T)>,
+) -> app::domain::dis::PutRecordsRequest {
+    use base64::Engine;
+    app::domain::dis::PutRecordsRequest {
+        stream_name: stream.to_owned(),
+        stream_id: None,
+        records: records
+            .into_iter()
+            .map(|(partition, data)| app::domain::dis::PutRecord {
+                data: base64::engine::general_purpose::STANDARD.encode(data),
+                partition_key: None,
+                partition_id: partition.map(str::to_owned),
+                explicit_hash_key: None,
+                timestamp: None,
+            })
+            .collect(),
+    }
+}
+
 /// The first admin's password in every test console.
 pub const ADMIN_PASSWORD: &str = "test admin password";
 

@@ -1,6 +1,7 @@
 //! The DIS client against the embedded backend, over real HTTP on loopback: every operation,
 //! every documented error, the signature and token checks, faults, dumping and persistence.
 
+use crate::common::put_request;
 use app::domain::dis::*;
 use app::domain::{DataType, DumpTask, PartitionId, StreamName, TaskDraft, TaskName, ZoneOffset};
 use app::ports::{CreateOutcome, UpdateOutcome};
@@ -520,18 +521,11 @@ async fn an_update_keeps_the_tasks_position_in_the_stream() {
     dis.add_dump_task(&s, &task("moving", |_| {}))
         .await
         .unwrap();
-    let put = |n: usize| PutRecordsRequest {
-        stream_name: s.to_string(),
-        stream_id: None,
-        records: (0..n)
-            .map(|i| PutRecord {
-                data: b64(&format!(r#"{{"n":{i}}}"#)),
-                partition_key: None,
-                partition_id: None,
-                explicit_hash_key: None,
-                timestamp: None,
-            })
-            .collect(),
+    let put = |n: usize| {
+        put_request(
+            s.as_str(),
+            (0..n).map(|i| (None, format!(r#"{{"n":{i}}}"#))),
+        )
     };
     dis.put_records(&put(3)).await.unwrap();
     let now = app::clock::now_ms();
@@ -641,10 +635,6 @@ async fn a_lost_update_answer_is_read_back_before_reporting() {
     );
 }
 
-fn b64(s: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(s)
-}
-
 #[tokio::test]
 async fn records_are_dumped_into_files_and_state_survives_a_restart() {
     let env = backend().await;
@@ -663,26 +653,17 @@ async fn records_are_dumped_into_files_and_state_survives_a_restart() {
     )
     .await
     .unwrap();
+    let records = [
+        r#"{"ts":"2024-02-29 23:10:00","n":1}"#,
+        r#"{"ts":"2024-02-29 23:50:00","n":2}"#,
+        r#"{"ts":"2024-03-01 00:05:00","n":3}"#,
+        r#"{"no_ts":true}"#,
+    ];
     let put = dis
-        .put_records(&PutRecordsRequest {
-            stream_name: s.to_string(),
-            stream_id: None,
-            records: [
-                r#"{"ts":"2024-02-29 23:10:00","n":1}"#,
-                r#"{"ts":"2024-02-29 23:50:00","n":2}"#,
-                r#"{"ts":"2024-03-01 00:05:00","n":3}"#,
-                r#"{"no_ts":true}"#,
-            ]
-            .iter()
-            .map(|r| PutRecord {
-                data: b64(r),
-                partition_key: None,
-                partition_id: Some("shardId-0000000000".into()),
-                explicit_hash_key: None,
-                timestamp: None,
-            })
-            .collect(),
-        })
+        .put_records(&put_request(
+            s.as_str(),
+            records.iter().map(|r| (Some("shardId-0000000000"), r)),
+        ))
         .await
         .unwrap();
     assert_eq!(put.failed_record_count, 0);
@@ -772,19 +753,10 @@ async fn stream_with_records(dis: &DisClient, name: &str, partitions: u32, recor
     .await
     .unwrap();
     let put = dis
-        .put_records(&PutRecordsRequest {
-            stream_name: name.into(),
-            stream_id: None,
-            records: (0..records)
-                .map(|n| PutRecord {
-                    data: b64(&format!(r#"{{"n":{n}}}"#)),
-                    partition_key: None,
-                    partition_id: Some("0".into()),
-                    explicit_hash_key: None,
-                    timestamp: None,
-                })
-                .collect(),
-        })
+        .put_records(&put_request(
+            name,
+            (0..records).map(|n| (Some("0"), format!(r#"{{"n":{n}}}"#))),
+        ))
         .await
         .unwrap();
     assert_eq!(put.failed_record_count, 0);
@@ -849,19 +821,9 @@ async fn cursors_of_every_type_read_records_and_go_on() {
     // The next cursor goes on from the last record, and sees records put after it was given.
     let next = all.next_partition_cursor.clone().unwrap();
     assert!(dis.records(&next, 0).await.unwrap().records.is_empty());
-    dis.put_records(&PutRecordsRequest {
-        stream_name: "consume-types".into(),
-        stream_id: None,
-        records: vec![PutRecord {
-            data: b64(r#"{"n":5}"#),
-            partition_key: None,
-            partition_id: Some("0".into()),
-            explicit_hash_key: None,
-            timestamp: None,
-        }],
-    })
-    .await
-    .unwrap();
+    dis.put_records(&put_request("consume-types", [(Some("0"), r#"{"n":5}"#)]))
+        .await
+        .unwrap();
     let later = dis.records(&next, 0).await.unwrap();
     assert_eq!(numbers(&later), [5]);
 

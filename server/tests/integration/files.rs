@@ -3,10 +3,8 @@
 //! through the server functions.
 
 use crate::common::TestApp;
-use app::domain::dis::{PutRecord, PutRecordsRequest};
 use app::domain::task::BucketName;
 use app::domain::{DataType, DumpTask, TaskDraft};
-use base64::Engine;
 
 fn bucket(name: &str) -> BucketName {
     BucketName::parse(name).unwrap()
@@ -251,22 +249,9 @@ async fn three_dumps() -> TestApp {
     let backend = app.backend.as_ref().unwrap();
     let now = app::clock::now_ms();
     for n in 0..3 {
-        let records = (0..2)
-            .map(|i| PutRecord {
-                data: base64::engine::general_purpose::STANDARD
-                    .encode(format!(r#"{{"dump":{n},"i":{i}}}"#)),
-                partition_key: None,
-                partition_id: None,
-                explicit_hash_key: None,
-                timestamp: None,
-            })
-            .collect();
+        let records = (0..2).map(|i| (None, format!(r#"{{"dump":{n},"i":{i}}}"#)));
         app.dis
-            .put_records(&PutRecordsRequest {
-                stream_name: s.to_string(),
-                stream_id: None,
-                records,
-            })
+            .put_records(&crate::common::put_request(s.as_str(), records))
             .await
             .unwrap();
         backend.dump_at(now + 31_000 + 40_000 * n).unwrap();

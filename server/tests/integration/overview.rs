@@ -4,7 +4,7 @@
 //! shown as stale with DIS's code and request id).
 
 use crate::common::TestApp;
-use app::domain::dis::{PutRecord, PutRecordsRequest};
+use app::domain::dis::PutRecordsRequest;
 use app::domain::metrics::{Measure, Window};
 use app::domain::{DataType, DumpTask, PartitionId, StreamName, TaskDraft};
 use base64::Engine;
@@ -12,20 +12,7 @@ use dis_backend::faults::Fault;
 use server::dis::{DisClient, DisError};
 
 fn records(stream: &StreamName, lines: &[&str]) -> PutRecordsRequest {
-    PutRecordsRequest {
-        stream_name: stream.to_string(),
-        stream_id: None,
-        records: lines
-            .iter()
-            .map(|l| PutRecord {
-                data: base64::engine::general_purpose::STANDARD.encode(l),
-                partition_key: None,
-                partition_id: Some("0".into()),
-                explicit_hash_key: None,
-                timestamp: None,
-            })
-            .collect(),
-    }
+    crate::common::put_request(stream.as_str(), lines.iter().map(|l| (Some("0"), l)))
 }
 
 fn task(name: &str) -> DumpTask {

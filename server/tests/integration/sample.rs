@@ -2,12 +2,11 @@
 //! operator reads, how a partition that cannot be read says so, and who may read at all.
 
 use crate::common::TestApp;
-use app::domain::dis::{CreateStreamRequest, PutRecord, PutRecordsRequest};
+use app::domain::dis::CreateStreamRequest;
 use app::domain::sample::{SampleFrom, StreamSample};
 use app::domain::Role;
-use base64::Engine;
 
-async fn stream_with(app: &TestApp, name: &str, partitions: u32, records: &[(&str, &str)]) {
+async fn stream_with(app: &TestApp, name: &str, partitions: u32, records: &[(&'static str, &str)]) {
     app.dis
         .create_stream(&CreateStreamRequest {
             stream_name: name.into(),
@@ -18,21 +17,9 @@ async fn stream_with(app: &TestApp, name: &str, partitions: u32, records: &[(&st
         })
         .await
         .unwrap();
+    let records = records.iter().map(|(p, data)| (Some(*p), *data));
     app.dis
-        .put_records(&PutRecordsRequest {
-            stream_name: name.into(),
-            stream_id: None,
-            records: records
-                .iter()
-                .map(|(partition, data)| PutRecord {
-                    data: base64::engine::general_purpose::STANDARD.encode(data),
-                    partition_key: None,
-                    partition_id: Some((*partition).into()),
-                    explicit_hash_key: None,
-                    timestamp: None,
-                })
-                .collect(),
-        })
+        .put_records(&crate::common::put_request(name, records))
         .await
         .unwrap();
 }
