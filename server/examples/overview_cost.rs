@@ -7,15 +7,12 @@ mod common;
 
 use app::domain::dis::CreateStreamRequest;
 use app::domain::{DataType, DumpTask, StreamName, TaskDraft};
-use secrecy::SecretString;
-use server::{accounts, config::Config, http as web};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const PASSWORD: &str = "bench admin password";
 const STREAMS: usize = 200;
 const TASKS: usize = 5;
 const CONNECTIONS: usize = 32;
@@ -55,23 +52,11 @@ async fn main() {
         fill.elapsed().as_secs_f64()
     );
 
-    let mut config = Config::from_lookup(|_| Ok(None)).expect("defaults");
-    config.site_addr = "127.0.0.1:0".parse().expect("address");
-    config.data_dir = dir.path().join("console");
-    config.admin_password = Some(SecretString::from(PASSWORD));
     // Only the reads this bench asks for (and the one at start-up).
-    config.overview_refresh = Duration::from_secs(3600);
-    let opened = accounts::open_all(&config.data_dir, config.admin_password.as_ref())
-        .await
-        .expect("database");
-    let listener = tokio::net::TcpListener::bind(config.site_addr)
-        .await
-        .expect("bind");
-    config.site_addr = listener.local_addr().expect("address");
-    let router = web::router(web::AppState::new(&config, dis, &opened));
-    let base = format!("http://{}", config.site_addr);
-    tokio::spawn(web::serve(listener, router, std::future::pending()));
-    let http = common::logged_in(&base, PASSWORD).await;
+    let (base, http) = common::console(dir.path().join("console"), dis, |config| {
+        config.overview_refresh = Duration::from_secs(3600);
+    })
+    .await;
 
     // A Refresh answers with the number of the read it waited for.
     let refresh = || async {

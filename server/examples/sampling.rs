@@ -9,15 +9,12 @@ mod common;
 use app::domain::dis::{CreateStreamRequest, PutRecord, PutRecordsRequest};
 use app::domain::sample::StreamSample;
 use base64::Engine;
-use secrecy::SecretString;
-use server::{accounts, config::Config, http as web};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const PASSWORD: &str = "bench admin password";
 const PARTITIONS: usize = 4;
 const PER_PARTITION: usize = 200;
 const RUNS: usize = 100;
@@ -60,21 +57,7 @@ async fn main() {
         .expect("records");
     }
 
-    let mut config = Config::from_lookup(|_| Ok(None)).expect("defaults");
-    config.site_addr = "127.0.0.1:0".parse().expect("address");
-    config.data_dir = dir.path().join("console");
-    config.admin_password = Some(SecretString::from(PASSWORD));
-    let opened = accounts::open_all(&config.data_dir, config.admin_password.as_ref())
-        .await
-        .expect("database");
-    let listener = tokio::net::TcpListener::bind(config.site_addr)
-        .await
-        .expect("bind");
-    config.site_addr = listener.local_addr().expect("address");
-    let router = web::router(web::AppState::new(&config, Arc::new(dis), &opened));
-    let base = format!("http://{}", config.site_addr);
-    tokio::spawn(web::serve(listener, router, std::future::pending()));
-    let http = common::logged_in(&base, PASSWORD).await;
+    let (base, http) = common::console(dir.path().join("console"), Arc::new(dis), |_| {}).await;
 
     let mut times = Vec::with_capacity(RUNS);
     let mut bytes = 0;

@@ -51,6 +51,36 @@ pub async fn backend(data: std::path::PathBuf) -> (BackendHandle, DisClient) {
     (backend, client)
 }
 
+/// The admin password of the consoles [`console`] starts.
+pub const PASSWORD: &str = "bench admin password";
+
+/// A console in-process on a loopback port, its data under `data`, in front of `dis`
+/// (`adjust` changes its configuration first): its base URL and a client logged in as admin.
+pub async fn console(
+    data: std::path::PathBuf,
+    dis: std::sync::Arc<DisClient>,
+    adjust: impl FnOnce(&mut server::config::Config),
+) -> (String, reqwest::Client) {
+    use server::{accounts, config::Config, http as web};
+    let mut config = Config::from_lookup(|_| Ok(None)).expect("defaults");
+    config.site_addr = "127.0.0.1:0".parse().expect("address");
+    config.data_dir = data;
+    config.admin_password = Some(SecretString::from(PASSWORD));
+    adjust(&mut config);
+    let opened = accounts::open_all(&config.data_dir, config.admin_password.as_ref())
+        .await
+        .expect("database");
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .expect("bind");
+    config.site_addr = listener.local_addr().expect("address");
+    let router = web::router(web::AppState::new(&config, dis, &opened));
+    let base = format!("http://{}", config.site_addr);
+    tokio::spawn(web::serve(listener, router, std::future::pending()));
+    let http = logged_in(&base, PASSWORD).await;
+    (base, http)
+}
+
 /// A client logged in to the console at `base` as admin.
 pub async fn logged_in(base: &str, password: &str) -> reqwest::Client {
     let http = reqwest::Client::builder()
