@@ -42,8 +42,11 @@ struct Limits {
     deadline: Instant,
 }
 
-/// Reads `stream`'s records from `from`: each partition at once, at most [`PER_PARTITION`]
-/// records and [`BYTES_PER_PARTITION`] each, within [`BUDGET`]. A partition that fails or
+/// The most partitions read at once.
+pub const PARTITIONS_AT_ONCE: usize = 16;
+
+/// Reads `stream`'s records from `from`: [`PARTITIONS_AT_ONCE`] partitions at a time, at most
+/// [`PER_PARTITION`] records and [`BYTES_PER_PARTITION`] each, within [`BUDGET`]. A partition that fails or
 /// runs out of time says so in its [`PartitionRead::stopped`]; the others still count.
 pub async fn read(
     dis: &dyn DisPort,
@@ -70,28 +73,12 @@ pub async fn read(
             .clamp(LEAST_PER_PARTITION, BYTES_PER_PARTITION),
         deadline,
     };
-    let reads = futures_util::future::join_all(partitions.iter().map(|(id, range)| {
-        let start = match from {
-            SampleFrom::Recent => Some(CursorPosition::AtTimestamp(now_ms - RECENT_MS)),
-            SampleFrom::Oldest => Some(CursorPosition::TrimHorizon),
-            // Without a range there is no telling where the newest start.
-            SampleFrom::Newest => range.map(|r| {
-                CursorPosition::AtSequence(r.next.saturating_sub(NEWEST as u64).max(r.first))
-            }),
-        };
-        let name = &name;
-        async move {
-            match (start, range) {
-                (_, Some(r)) if r.is_empty() => (Vec::new(), None),
-                (None, _) => (
-                    Vec::new(),
-                    Some("DIS did not report which records the partition keeps.".to_owned()),
-                ),
-                (Some(start), _) => read_partition(dis, name, id, start, limits).await,
-            }
-        }
-    }))
-    .await;
+    use futures_util::StreamExt;
+    let reads: Vec<_> = futures_util::stream::iter(partitions.clone())
+        .map(|(id, range)| read_from(dis, name.clone(), id, range, from, now_ms, limits))
+        .buffered(PARTITIONS_AT_ONCE)
+        .collect()
+        .await;
     let mut records: Vec<Sampled> = Vec::new();
     let mut stops = Vec::new();
     for ((id, _), (got, stopped)) in partitions.iter().zip(reads) {
@@ -118,6 +105,36 @@ pub async fn read(
         partitions,
         records,
     })
+}
+
+/// One partition's read from `from`, knowing its range: an empty partition is not asked.
+async fn read_from(
+    dis: &dyn DisPort,
+    stream: StreamName,
+    partition: PartitionId,
+    range: Option<SeqRange>,
+    from: SampleFrom,
+    now_ms: i64,
+    limits: Limits,
+) -> (Vec<Sampled>, Option<String>) {
+    let start = match from {
+        SampleFrom::Recent => CursorPosition::AtTimestamp(now_ms - RECENT_MS),
+        SampleFrom::Oldest => CursorPosition::TrimHorizon,
+        // Without a range there is no telling where the newest start.
+        SampleFrom::Newest => match range {
+            Some(r) => {
+                CursorPosition::AtSequence(r.next.saturating_sub(NEWEST as u64).max(r.first))
+            }
+            None => {
+                let why = "DIS did not report which records the partition keeps.";
+                return (Vec::new(), Some(why.to_owned()));
+            }
+        },
+    };
+    if range.is_some_and(SeqRange::is_empty) {
+        return (Vec::new(), None);
+    }
+    read_partition(dis, &stream, &partition, start, limits).await
 }
 
 /// How long a read serves the preview that asked for it.
