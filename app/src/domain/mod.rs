@@ -20,6 +20,7 @@ pub mod overview;
 pub mod preview;
 pub mod sample;
 pub mod settings;
+pub mod sso;
 pub mod task;
 pub mod views;
 
