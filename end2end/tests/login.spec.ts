@@ -23,11 +23,17 @@ test.describe('logging in', () => {
     await page.getByRole('button', { name: 'Add operator' }).click();
     await expect(page.getByRole('status').filter({ hasText: `${name}: added.` })).toBeVisible();
     await expect(page.getByRole('row').filter({ hasText: name })).toContainText('enabled');
+    await expect(page.getByRole('row').filter({ hasText: name })).toContainText('never');
 
     const viewer = await anonymousPage(browser);
     await logIn(viewer, name, password);
     await expect(viewer).toHaveURL(/^http:\/\/[^/]+\/$/);
     await expect(viewer.getByText(`${name} (viewer)`)).toBeVisible();
+    // The Operators page shows when they last logged in.
+    await gotoHydrated(page, '/operators');
+    const viewerRow = page.getByRole('row').filter({ hasText: name });
+    await expect(viewerRow).toContainText('just now');
+    await expect(viewerRow).not.toContainText('never');
     const nav = viewer.getByRole('navigation', { name: 'Main' });
     await expect(nav.getByRole('link', { name: 'Streams' })).toBeVisible();
     await expect(nav.getByRole('link', { name: 'Add dump task' })).toHaveCount(0);

@@ -56,6 +56,8 @@ pub struct OperatorInfo {
     pub role: Role,
     pub disabled: bool,
     pub created_ms: i64,
+    /// When they last logged in (epoch ms); `None` before their first login.
+    pub last_login_ms: Option<i64>,
 }
 
 /// A password on its way to the server. Its `Debug` never prints it; it is serialised only to

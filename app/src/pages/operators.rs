@@ -74,6 +74,10 @@ pub fn Operators() -> impl IntoView {
                                                 </td>
                                                 <td>{if disabled { "disabled" } else { "enabled" }}</td>
                                                 <td><Ago ms=o.created_ms/></td>
+                                                <td>{match o.last_login_ms {
+                                                    Some(ms) => view! { <Ago ms/> }.into_any(),
+                                                    None => "never".into_any(),
+                                                }}</td>
                                                 <td>
                                                     <button type="button" on:click=move |_| save(
                                                         OperatorEdit::SetDisabled { name: n2.clone(), disabled: !disabled },
@@ -130,7 +134,7 @@ pub fn Operators() -> impl IntoView {
 }
 
 fn operator_columns() -> Vec<Column> {
-    let mut all = columns(&["Name", "Role", "Status", "Added"]);
+    let mut all = columns(&["Name", "Role", "Status", "Added", "Last login"]);
     all.push(Column::hidden("Actions"));
     all
 }

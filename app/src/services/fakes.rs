@@ -493,6 +493,7 @@ impl Accounts for FakeAccounts {
                     role,
                     disabled: false,
                     created_ms: 0,
+                    last_login_ms: None,
                 },
                 password: password.expose_secret().to_owned(),
                 password_epoch: 0,

@@ -25,6 +25,7 @@ struct OperatorRow {
     role: String,
     disabled: bool,
     created_ms: i64,
+    last_login_ms: Option<i64>,
 }
 
 /// An `operators` row with its hash, for a login.
@@ -84,6 +85,7 @@ impl TryFrom<OperatorRow> for OperatorInfo {
             name: r.name,
             disabled: r.disabled,
             created_ms: r.created_ms,
+            last_login_ms: r.last_login_ms,
         })
     }
 }
@@ -224,7 +226,8 @@ impl Store {
         name: &str,
         change: OperatorChange,
     ) -> Result<Result<(), String>, StoreError> {
-        let sql = "SELECT name, role, disabled, created_ms FROM operators WHERE name = ?";
+        let sql =
+            "SELECT name, role, disabled, created_ms, last_login_ms FROM operators WHERE name = ?";
         let existing: Option<OperatorRow> = self.row(sql, name).await?;
         let existing = existing
             .map(|r| Ok::<_, StoreError>((role(&r.role)?, r.disabled)))
@@ -336,6 +339,12 @@ impl Store {
             Some(r) if matches && !r.disabled => {
                 let role = role(&r.role)?;
                 self.limiter.succeeded(attempt);
+                sqlx::query("UPDATE operators SET last_login_ms = ? WHERE id = ?")
+                    .bind(app::clock::now_ms())
+                    .bind(r.id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(fault)?;
                 Ok(LoginOutcome::Accepted {
                     id: r.id,
                     operator: LiveOperator {
@@ -379,11 +388,12 @@ impl Accounts for Store {
     }
 
     async fn operators(&self) -> Result<Vec<OperatorInfo>, StoreError> {
-        let rows: Vec<OperatorRow> =
-            sqlx::query_as("SELECT name, role, disabled, created_ms FROM operators ORDER BY name")
-                .fetch_all(&self.pool)
-                .await
-                .map_err(fault)?;
+        let rows: Vec<OperatorRow> = sqlx::query_as(
+            "SELECT name, role, disabled, created_ms, last_login_ms FROM operators ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(fault)?;
         rows.into_iter().map(OperatorInfo::try_from).collect()
     }
 
@@ -600,8 +610,27 @@ mod tests {
             role: "root".into(),
             disabled: false,
             created_ms: 0,
+            last_login_ms: None,
         });
         assert!(converted.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_login_records_when_it_happened_and_a_refused_one_does_not() {
+        let (_dir, store) = store().await;
+        let pw = SecretString::from("a long enough password");
+        store.ensure_admin(Some(&pw)).await.unwrap();
+        async fn last(store: &Store) -> Option<i64> {
+            store.operators().await.unwrap()[0].last_login_ms
+        }
+        assert_eq!(last(&store).await, None, "never logged in");
+        let wrong = SecretString::from("not the password at all");
+        store.login("admin", &wrong, "c").await.unwrap();
+        assert_eq!(last(&store).await, None, "a refused login is no login");
+        let before = app::clock::now_ms();
+        store.login("admin", &pw, "c").await.unwrap();
+        let at = last(&store).await.expect("recorded");
+        assert!((before..=app::clock::now_ms()).contains(&at));
     }
 
     #[tokio::test]
