@@ -634,6 +634,48 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_database_of_the_first_two_migrations_upgrades_and_keeps_its_operators() {
+        let dir = tempfile::tempdir().unwrap();
+        // The migrations as an older console had them: the first two.
+        let older = dir.path().join("older-migrations");
+        std::fs::create_dir(&older).unwrap();
+        let ours = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        for name in ["0001_accounts.sql", "0002_password_epoch.sql"] {
+            std::fs::copy(ours.join(name), older.join(name)).unwrap();
+        }
+        let file = dir.path().join(crate::accounts::DATABASE);
+        {
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&file)
+                .create_if_missing(true);
+            let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+            sqlx::migrate::Migrator::new(older.as_path())
+                .await
+                .unwrap()
+                .run(&pool)
+                .await
+                .unwrap();
+            let old = Store::new(pool.clone()).unwrap();
+            old.ensure_admin(Some(&SecretString::from("the old admin password")))
+                .await
+                .unwrap();
+            pool.close().await;
+        }
+        // The current console opens it: the later migrations apply, the admin stays and logs in
+        // with their old password, and has no login recorded from before.
+        let store = Store::new(crate::accounts::open(dir.path()).await.unwrap()).unwrap();
+        let before = store.operators().await.unwrap();
+        assert_eq!(before.len(), 1);
+        assert_eq!(before[0].last_login_ms, None);
+        let old = SecretString::from("the old admin password");
+        assert!(matches!(
+            store.login("admin", &old, "c").await.unwrap(),
+            LoginOutcome::Accepted { .. }
+        ));
+        assert!(store.operators().await.unwrap()[0].last_login_ms.is_some());
+    }
+
+    #[tokio::test]
     async fn a_new_password_moves_the_epoch_on() {
         let (_dir, store) = store().await;
         let pw = SecretString::from("a long enough password");
