@@ -177,7 +177,7 @@ fn read(sample: &StreamSample, draft: &TaskDraft, zone: ZoneOffset, suggest: boo
                 }).collect_view()}
             </div>
         })}
-        <p class="summary">
+        <p class="summary" role="status">
             {format!(
                 "{} records → {directories} director{}; {discarded} discarded, {} with a warning.",
                 summary.records,

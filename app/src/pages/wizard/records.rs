@@ -71,8 +71,10 @@ pub(super) fn RecordsPreview(
             suggest,
         }
     });
+    // Only the summary line is a live region (`role="status"` in the part): the whole panel
+    // would be read out again at every keystroke.
     view! {
-        <section class="preview records" aria-labelledby="records-heading" aria-live="polite">
+        <section class="preview records" aria-labelledby="records-heading">
             <h3 id="records-heading">"Preview with recent records"</h3>
             <ServerPart part on_action=pressed/>
         </section>
