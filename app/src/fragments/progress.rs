@@ -129,9 +129,13 @@ pub fn task_progress(
                 </tr>
             }).collect_view()}
         </Table>
+        // Folded: the snippets are long, and the Files panel follows them.
         <section aria-labelledby="export-heading">
             <h2 id="export-heading">"Export"</h2>
-            <div inner_html=export></div>
+            <details>
+                <summary>"The request that creates this task, and curl, Python, Java and Go that send it"</summary>
+                <div inner_html=export></div>
+            </details>
         </section>
     })
 }
