@@ -73,6 +73,9 @@ test.describe('the wizard, a task page and a modify', () => {
   test.use({ allowedConsoleErrors: [/status of 400/] });
 
   test('every step, its errors, the task page, the delete dialog and the modify review', async ({ page }, info) => {
+    // Ten axe scans of full pages, a task created and deleted: about 25 s on a quiet machine,
+    // so the default 30 s left no room for a busy one.
+    test.setTimeout(90_000);
     await gotoHydrated(page, '/streams/demo-json-events/add-task');
     await expectAccessible(page, 'wizard step 1');
     // A step with its errors shown.
