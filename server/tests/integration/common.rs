@@ -11,6 +11,24 @@ use server::{
 use std::path::Path;
 use tempfile::TempDir;
 
+/// A new JSON stream of `partitions` partitions, through `dis`.
+pub async fn json_stream(
+    dis: &server::dis::DisClient,
+    name: &str,
+    partitions: u32,
+) -> app::domain::StreamName {
+    dis.create_stream(&app::domain::dis::CreateStreamRequest {
+        stream_name: name.into(),
+        partition_count: partitions,
+        stream_type: None,
+        data_type: Some("JSON".into()),
+        data_duration: None,
+    })
+    .await
+    .unwrap();
+    app::domain::StreamName::parse(name).unwrap()
+}
+
 /// A put of `records` into `stream`: each record's text (base64-encoded here) with its
 /// partition, or `None` for DIS's round robin.
 pub fn put_request<T: AsRef<[u8]>>(
@@ -243,17 +261,7 @@ impl TestApp {
 
     /// A new JSON stream of one partition in the embedded DIS.
     pub async fn json_stream(&self, name: &str) -> app::domain::StreamName {
-        self.dis
-            .create_stream(&app::domain::dis::CreateStreamRequest {
-                stream_name: name.into(),
-                partition_count: 1,
-                stream_type: None,
-                data_type: Some("JSON".into()),
-                data_duration: None,
-            })
-            .await
-            .unwrap();
-        app::domain::StreamName::parse(name).unwrap()
+        json_stream(&self.dis, name, 1).await
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

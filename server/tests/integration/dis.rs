@@ -743,15 +743,7 @@ async fn redirects_are_not_followed() {
 
 /// A stream of `partitions` with `records` JSON records put into partition 0.
 async fn stream_with_records(dis: &DisClient, name: &str, partitions: u32, records: usize) {
-    dis.create_stream(&CreateStreamRequest {
-        stream_name: name.into(),
-        partition_count: partitions,
-        stream_type: None,
-        data_type: Some("JSON".into()),
-        data_duration: None,
-    })
-    .await
-    .unwrap();
+    crate::common::json_stream(dis, name, partitions).await;
     let put = dis
         .put_records(&put_request(
             name,

@@ -2,21 +2,11 @@
 //! operator reads, how a partition that cannot be read says so, and who may read at all.
 
 use crate::common::TestApp;
-use app::domain::dis::CreateStreamRequest;
 use app::domain::sample::{SampleFrom, StreamSample};
 use app::domain::Role;
 
 async fn stream_with(app: &TestApp, name: &str, partitions: u32, records: &[(&'static str, &str)]) {
-    app.dis
-        .create_stream(&CreateStreamRequest {
-            stream_name: name.into(),
-            partition_count: partitions,
-            stream_type: None,
-            data_type: Some("JSON".into()),
-            data_duration: None,
-        })
-        .await
-        .unwrap();
+    crate::common::json_stream(&app.dis, name, partitions).await;
     let records = records.iter().map(|(p, data)| (Some(*p), *data));
     app.dis
         .put_records(&crate::common::put_request(name, records))
