@@ -166,9 +166,9 @@ pub fn shown(data: &[u8]) -> String {
 }
 
 /// The records as a text file holds them: joined by the delimiter, each cut as [`shown`].
-pub fn as_text_file(records: &[Sampled], delimiter: &str) -> String {
+pub fn as_text_file<'a>(records: impl IntoIterator<Item = &'a Sampled>, delimiter: &str) -> String {
     records
-        .iter()
+        .into_iter()
         .map(|r| shown(&r.data))
         .collect::<Vec<_>>()
         .join(delimiter)

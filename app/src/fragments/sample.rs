@@ -117,9 +117,7 @@ fn read(sample: &StreamSample, draft: &TaskDraft, zone: ZoneOffset, suggest: boo
     let text = (sample.data_type != DataType::Json).then(|| {
         let delimiter =
             RecordDelimiter::parse(&draft.record_delimiter).map_or("\n", RecordDelimiter::as_text);
-        let oldest_first: Vec<sample::Sampled> =
-            newest.iter().rev().map(|(r, _)| (*r).clone()).collect();
-        sample::as_text_file(&oldest_first, delimiter)
+        sample::as_text_file(newest.iter().rev().map(|(r, _)| *r), delimiter)
     });
     let rows = newest
         .iter()

@@ -2,6 +2,7 @@
 //! the clock they show DIS writes with, a file's first lines, and a stream's last hour.
 //! File contents are data: they are shown, never logged.
 
+use super::shared;
 use crate::api::envelope::upstream_error;
 use crate::domain::clock::ClockFinding;
 use crate::domain::dis::TaskDetails;
@@ -17,6 +18,11 @@ pub const WINDOW_MS: i64 = 24 * 3_600_000;
 
 /// How long one read of a task's files serves every operator.
 const SHARED_FOR_MS: i64 = 15_000;
+
+/// Whether a read this many ms old still serves.
+fn fresh(age_ms: i64) -> bool {
+    age_ms < SHARED_FOR_MS
+}
 
 /// The most listing pages one directory prefix is read to (1,000 files each).
 const MAX_PAGES: usize = 10;
@@ -95,31 +101,6 @@ pub async fn day_files(
     cached_listing(obs, &task.obs_bucket_path, key, &[day.to_owned()], now_ms).await
 }
 
-/// What `cache` holds under `key` if it was read less than [`SHARED_FOR_MS`] ago; else what
-/// `read` reads now, kept for the next asker (a failed read is not kept).
-async fn shared<T, E>(
-    cache: &crate::ports::SharedReads<T>,
-    key: String,
-    now_ms: i64,
-    read: impl std::future::Future<Output = Result<T, E>>,
-) -> Result<Arc<T>, E> {
-    let fresh = |at: i64| now_ms - at < SHARED_FOR_MS;
-    let hit = cache
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-        .filter(|(at, _)| fresh(*at))
-        .map(|(_, value)| value.clone());
-    if let Some(value) = hit {
-        return Ok(value);
-    }
-    let value = Arc::new(read.await?);
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    cache.retain(|_, (at, _)| fresh(*at));
-    cache.insert(key, (now_ms, value.clone()));
-    Ok(value)
-}
-
 /// Everything under `prefixes`, newest first, read through the shared cache.
 async fn cached_listing(
     obs: &Obs,
@@ -132,7 +113,7 @@ async fn cached_listing(
         .reader
         .as_ref()
         .map_err(|why| Unlisted::Unavailable(why.clone()))?;
-    shared(&obs.recent, cache_key, now_ms, async {
+    shared(&obs.recent, cache_key, now_ms, fresh, usize::MAX, async {
         let reads = prefixes
             .iter()
             .map(|prefix| list_newest(reader.as_ref(), bucket, prefix));
@@ -163,9 +144,16 @@ pub async fn offered_days(obs: &Obs, task: &DumpTask, now_ms: i64) -> Arc<Vec<St
         task.file_prefix.as_str(),
         task.partition_format
     );
-    shared(&obs.days, key, now_ms, days(reader.as_ref(), task))
-        .await
-        .unwrap_or_default()
+    shared(
+        &obs.days,
+        key,
+        now_ms,
+        fresh,
+        usize::MAX,
+        days(reader.as_ref(), task),
+    )
+    .await
+    .unwrap_or_default()
 }
 
 /// The task's day directories that hold files (days, or months or years for coarser

@@ -156,29 +156,9 @@ pub async fn kept(
     now_ms: i64,
 ) -> Result<Arc<StreamSample>, AppError> {
     let key = format!("{operator}\n{stream}\n{}\n{read_ms}", from.as_wire());
-    let fresh = |at: &i64| now_ms - *at <= KEPT_MS;
-    if let Some((_, sample)) = lock(&samples.0).get(&key).filter(|(at, _)| fresh(at)) {
-        return Ok(sample.clone());
-    }
-    let sample = Arc::new(read(dis, stream, from, now_ms).await?);
-    let mut kept = lock(&samples.0);
-    kept.retain(|_, (at, _)| fresh(at));
-    while kept.len() >= KEPT_READS {
-        let Some(oldest) = kept
-            .iter()
-            .min_by_key(|(_, (at, _))| *at)
-            .map(|(k, _)| k.clone())
-        else {
-            break;
-        };
-        kept.remove(&oldest);
-    }
-    kept.insert(key, (now_ms, sample.clone()));
-    Ok(sample)
-}
-
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    let fresh = |age_ms| age_ms <= KEPT_MS;
+    let read = read(dis, stream, from, now_ms);
+    super::shared(&samples.0, key, now_ms, fresh, KEPT_READS, read).await
 }
 
 /// How a run of fetches from one cursor ended.
@@ -375,7 +355,7 @@ mod tests {
         .unwrap();
         assert!(!Arc::ptr_eq(&first, &stale));
         assert!(dis.calls() > calls + 3);
-        assert!(lock(&samples.0).len() <= KEPT_READS);
+        assert!(samples.0.lock().unwrap().len() <= KEPT_READS);
     }
 
     #[tokio::test]
