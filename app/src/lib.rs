@@ -78,10 +78,11 @@ pub fn App() -> impl IntoView {
     let me = components::session::provide_me();
     let log_out = move |_| {
         leptos::task::spawn_local(async move {
-            // Whatever the answer, the login page is where to go; a failed logout is logged on
-            // the server and the session's idle limit still ends it.
-            let _ = api::session::logout().await;
-            components::session::reload_to("/login");
+            // The login page, or the identity provider's logout for someone who signed on
+            // there. A failed logout goes to the login page too: it is logged on the server
+            // and the session's idle limit still ends it.
+            let target = api::session::logout().await;
+            components::session::reload_to(target.as_deref().unwrap_or("/login"));
         });
     };
 
@@ -114,7 +115,7 @@ pub fn App() -> impl IntoView {
                     {move || Suspend::new(async move {
                         use domain::Role;
                         use components::session::allows;
-                        let who = me.0.await.ok().flatten();
+                        let who = me.0.await.ok().and_then(|w| w.me);
                         let role = who.as_ref().map(|m| m.role);
                         view! {
                             <nav class="mainnav" aria-label="Main">

@@ -239,6 +239,30 @@ pub trait Accounts: Send + Sync {
     async fn audit(&self, query: &AuditQuery, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
+/// An ID token the identity provider issued at a sign-on, kept with the session as the hint
+/// its logout asks for. Not `Serialize`; `Debug` prints a placeholder.
+#[derive(Clone)]
+pub struct IdTokenHint(pub String);
+
+impl std::fmt::Debug for IdTokenHint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdTokenHint([redacted])")
+    }
+}
+
+/// The identity provider, as logging out needs it.
+#[async_trait::async_trait]
+pub trait SignOut: Send + Sync {
+    /// Where the browser goes once the console's session of someone who signed on with
+    /// `id_token` has ended: the provider's own logout, which comes back to the login page;
+    /// `None` when the provider offers none.
+    async fn end_session(&self, id_token: &IdTokenHint) -> Option<String>;
+}
+
+/// The identity provider as context, when the console signs operators on through one.
+#[derive(Clone)]
+pub struct SignOutPort(pub Arc<dyn SignOut>);
+
 /// The accounts store as context.
 #[derive(Clone)]
 pub struct AccountsPort(pub Arc<dyn Accounts>);

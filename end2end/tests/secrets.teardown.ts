@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { knownSecrets, recordMarker, serverLog } from '../playwright.config';
+import { knownSecrets, recordMarker, serverLog, ssoLogs } from '../playwright.config';
 
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -12,7 +12,7 @@ function filesUnder(dir: string): string[] {
 
 test('no credential is in the built site or the server log', async () => {
   const siteRoot = path.resolve(__dirname, '../../target/site');
-  const places = [...filesUnder(siteRoot), serverLog];
+  const places = [...filesUnder(siteRoot), serverLog, ...ssoLogs];
   expect(places.length).toBeGreaterThan(3);
   const found: string[] = [];
   for (const file of places) {

@@ -178,10 +178,14 @@ async fn list(store: &dyn Accounts) -> Result<(), StartupError> {
         .map_err(|e| StartupError::Failed(format!("cannot list operators: {}", e.0)))?;
     for o in operators {
         println!(
-            "{}\t{}\t{}",
+            "{}\t{}\t{}\t{}",
             o.name,
             o.role.as_str(),
-            if o.disabled { "disabled" } else { "enabled" }
+            if o.disabled { "disabled" } else { "enabled" },
+            match &o.sign_on {
+                Some(who) => format!("identity provider: {who}"),
+                None => "local".to_owned(),
+            }
         );
     }
     Ok(())

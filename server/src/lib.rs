@@ -20,5 +20,6 @@ pub mod dis;
 pub mod http;
 pub mod obs;
 pub mod overview;
+pub mod sign_on;
 pub mod startup;
 pub mod telemetry;

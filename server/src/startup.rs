@@ -109,7 +109,11 @@ async fn run(mut config: Config) -> Result<(), StartupError> {
         .map_err(|e| config_error(format!("DIS: {e}")))?;
     // Keeps the embedded backend's handle alive as long as the console runs.
     let _backend = connection.backend;
-    let state = AppState::new(&config, connection.client, &accounts).with_obs(connection.obs);
+    let mut state = AppState::new(&config, connection.client, &accounts).with_obs(connection.obs);
+    if let Some(settings) = &config.sign_on {
+        let provider = crate::sign_on::SignOn::new(settings.clone()).map_err(config_error)?;
+        state = state.with_sign_on(Arc::new(provider));
+    }
     crate::clock::spawn_watch(
         Arc::new(state.overview.clone()),
         state.dis.clone(),
@@ -154,6 +158,16 @@ async fn run(mut config: Config) -> Result<(), StartupError> {
 
 /// The generated password goes to stdout once, never to the log.
 fn print_how_to_log_in(config: &Config, accounts: &accounts::Opened) {
+    if let Some(sign_on) = &config.sign_on {
+        println!(
+            "Operators sign in with {} ({}); their groups give their role.",
+            sign_on.display_name, sign_on.issuer
+        );
+        if !config.local_login {
+            println!("Local logins are off (CONSOLE_LOCAL_LOGIN=off).");
+            return;
+        }
+    }
     match &accounts.generated_admin_password {
         Some(password) => {
             use secrecy::ExposeSecret;

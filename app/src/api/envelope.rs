@@ -80,6 +80,10 @@ pub fn store_fault(e: crate::ports::StoreError) -> AppError {
 /// Where a session keeps its operator.
 pub const SESSION_KEY: &str = "operator";
 
+/// Where a session that signed on through the identity provider keeps its ID token, the hint
+/// the provider's logout asks for. It stays in the server's session store.
+pub const ID_TOKEN_KEY: &str = "id_token";
+
 /// What a session stores: who logged in, when, and with which password (its epoch).
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct SessionOperator {
@@ -127,6 +131,12 @@ pub async fn session() -> Result<tower_sessions::Session, AppError> {
 /// The accounts store the server provides.
 pub fn accounts() -> Result<std::sync::Arc<dyn crate::ports::Accounts>, AppError> {
     provided::<crate::ports::AccountsPort>("AccountsPort").map(|a| a.0)
+}
+
+/// How the login page offers to log in, as the server provides it; a server that provides
+/// nothing has local logins only.
+pub fn sign_in_options() -> super::session::SignInOptions {
+    leptos::prelude::use_context::<super::session::SignInOptions>().unwrap_or_default()
 }
 
 /// The DIS port the server provides.

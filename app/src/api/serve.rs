@@ -134,6 +134,8 @@ pub fn audit_entry<T>(
             .and_then(AppError::dis_code)
             .map(str::to_owned),
         request_id,
+        // The store fills it in for an operator who signs on.
+        identity: None,
     }
 }
 

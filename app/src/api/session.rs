@@ -10,6 +10,36 @@ use {super::serve::serve, crate::services::session};
 /// The same answer for every refused login: it does not tell which part was wrong.
 pub const LOGIN_REFUSED: &str = "That name and password do not match an enabled operator.";
 
+/// How the login page offers to log in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignInOptions {
+    /// The identity provider's name on its button ("Sign in with …"), when operators sign on
+    /// through one.
+    pub provider: Option<String>,
+    /// Whether local operators log in with a name and password (`CONSOLE_LOCAL_LOGIN`).
+    pub local: bool,
+}
+
+/// Who is logged in, and how the login page offers to log in: what every page reads once.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct WhoAmI {
+    pub me: Option<Me>,
+    pub sign_in: SignInOptions,
+}
+
+impl Default for SignInOptions {
+    fn default() -> Self {
+        SignInOptions {
+            provider: None,
+            local: true,
+        }
+    }
+}
+
+/// What a local login is told when `CONSOLE_LOCAL_LOGIN=off`.
+pub const LOCAL_LOGIN_OFF: &str =
+    "Logging in with a password is turned off on this console: sign in with the identity provider.";
+
 /// Where a login may send the browser: a path on this console, nothing else.
 pub fn safe_next(next: &str) -> String {
     let local = next.starts_with('/')
@@ -35,15 +65,16 @@ pub async fn login(name: String, password: Password, next: String) -> Result<Str
         .await
 }
 
-/// Ends this session on the server.
+/// Ends this session on the server, and answers where the browser goes: the login page, or
+/// for someone who signed on, the identity provider's logout, which comes back to it.
 #[server(endpoint = "logout")]
-pub async fn logout() -> Result<(), AppError> {
+pub async fn logout() -> Result<String, AppError> {
     serve::<Logout>().run(session::logout).await
 }
 
-/// The operator behind this session, if any.
+/// The operator behind this session, if any, and how the login page offers to log in.
 #[server(endpoint = "whoami")]
-pub async fn whoami() -> Result<Option<Me>, AppError> {
+pub async fn whoami() -> Result<WhoAmI, AppError> {
     serve::<Whoami>().run(session::whoami).await
 }
 

@@ -1,14 +1,15 @@
 //! Who is logged in, for the header and for hiding what a role cannot do. The server decides
 //! every action again; this only keeps the pages honest about what will work.
 
-use crate::api::session::whoami;
-use crate::domain::{Me, Role};
+use crate::api::session::{whoami, WhoAmI};
+use crate::domain::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The operator behind this page's session, read once per page load.
+/// The operator behind this page's session (and how the login page offers to log in), read
+/// once per page load.
 #[derive(Clone, Copy)]
-pub struct MeResource(pub Resource<Result<Option<Me>, AppError>>);
+pub struct MeResource(pub Resource<Result<WhoAmI, AppError>>);
 
 pub fn provide_me() -> MeResource {
     let me = MeResource(Resource::new(|| (), |_| whoami()));
@@ -19,7 +20,7 @@ pub fn provide_me() -> MeResource {
 /// The logged-in operator's role, once known (inside a `Suspense`).
 pub async fn my_role() -> Option<Role> {
     let me = use_context::<MeResource>()?;
-    me.0.await.ok().flatten().map(|m| m.role)
+    me.0.await.ok().and_then(|w| w.me).map(|m| m.role)
 }
 
 /// Whether `role` may do what needs `needed`.

@@ -58,6 +58,10 @@ pub struct OperatorInfo {
     pub created_ms: i64,
     /// When they last logged in (epoch ms); `None` before their first login.
     pub last_login_ms: Option<i64>,
+    /// Who they are at the identity provider, for an operator who signs on there; `None` for
+    /// a local operator, who logs in with a password.
+    #[serde(default)]
+    pub sign_on: Option<super::sso::SignOnIdentity>,
 }
 
 /// A password on its way to the server. Its `Debug` never prints it; it is serialised only to

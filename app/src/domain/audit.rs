@@ -88,6 +88,9 @@ pub struct AuditEntry {
     pub outcome: AuditOutcome,
     pub dis_code: Option<String>,
     pub request_id: String,
+    /// For an operator who signs on through the identity provider: who they are there.
+    #[serde(default)]
+    pub identity: Option<super::sso::SignOnIdentity>,
 }
 
 /// Which audit lines to list. Action and outcome travel as the words the page shows, so a

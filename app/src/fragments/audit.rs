@@ -15,7 +15,12 @@ pub fn AuditTable(caption: &'static str, list: Vec<AuditEntry>) -> impl IntoView
             {list.into_iter().map(|l| view! {
                 <tr>
                     <td><Ago ms=l.at_ms/></td>
-                    <td>{l.operator}</td>
+                    <td class="source">
+                        {l.operator}
+                        {l.identity.map(|who| view! {
+                            <span class="muted subject">{who.to_string()}</span>
+                        })}
+                    </td>
                     <td>{l.action.as_str()}</td>
                     <td>{l.target}</td>
                     <td>{l.outcome.as_str()}</td>

@@ -58,10 +58,11 @@ pub fn Operators() -> impl IntoView {
                                     {list.into_iter().map(|o| {
                                         let (n1, n2) = (o.name.clone(), o.name.clone());
                                         let disabled = o.disabled;
-                                        view! {
-                                            <tr>
-                                                <td>{o.name.clone()}</td>
-                                                <td>
+                                        // Whoever signs on has the role their groups give at
+                                        // each sign-on: it is shown, not set here.
+                                        let role = match o.sign_on.is_some() {
+                                            true => view! { <span title="From their groups at the identity provider">{o.role.as_str()}</span> }.into_any(),
+                                            false => view! {
                                                     <select aria-label=format!("Role of {}", o.name) on:change=move |ev| {
                                                         if let Ok(role) = Role::parse(&event_target_value(&ev)) {
                                                             save(OperatorEdit::SetRole { name: n1.clone(), role }, "role changed");
@@ -71,7 +72,20 @@ pub fn Operators() -> impl IntoView {
                                                             <option value=r.as_str() selected=r == o.role>{r.as_str()}</option>
                                                         }).collect_view()}
                                                     </select>
-                                                </td>
+                                            }.into_any(),
+                                        };
+                                        let source = match &o.sign_on {
+                                            Some(who) => view! {
+                                                <span>"identity provider"</span>
+                                                <span class="muted subject">{who.to_string()}</span>
+                                            }.into_any(),
+                                            None => "local".into_any(),
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td>{o.name.clone()}</td>
+                                                <td>{role}</td>
+                                                <td class="source">{source}</td>
                                                 <td>{if disabled { "disabled" } else { "enabled" }}</td>
                                                 <td><Ago ms=o.created_ms/></td>
                                                 <td>{match o.last_login_ms {
@@ -134,7 +148,14 @@ pub fn Operators() -> impl IntoView {
 }
 
 fn operator_columns() -> Vec<Column> {
-    let mut all = columns(&["Name", "Role", "Status", "Added", "Last login"]);
+    let mut all = columns(&[
+        "Name",
+        "Role",
+        "Signs in with",
+        "Status",
+        "Added",
+        "Last login",
+    ]);
     all.push(Column::hidden("Actions"));
     all
 }

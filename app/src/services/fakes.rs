@@ -494,6 +494,7 @@ impl Accounts for FakeAccounts {
                     disabled: false,
                     created_ms: 0,
                     last_login_ms: None,
+                    sign_on: None,
                 },
                 password: password.expose_secret().to_owned(),
                 password_epoch: 0,

@@ -1,16 +1,16 @@
 //! Logging in and out. Every attempt is audited here, under the operator's name or the name
 //! typed, since no operator is known before the check.
 
+use crate::api::envelope::ID_TOKEN_KEY;
 use crate::api::envelope::{
     client_address, current, internal, session, store_fault, store_operator, stored_operator,
     SessionOperator,
 };
 use crate::api::serve::record;
-use crate::api::session::{safe_next, Password, LOGIN_REFUSED};
+use crate::api::session::{safe_next, Password, WhoAmI, LOCAL_LOGIN_OFF, LOGIN_REFUSED};
 use crate::domain::AuditAction;
-use crate::domain::Me;
 use crate::error::AppError;
-use crate::ports::{Accounts, LoginOutcome};
+use crate::ports::{Accounts, IdTokenHint, LoginOutcome, SignOutPort};
 
 /// Checks a name and password from this request's address; on success starts a session under
 /// a new id and answers where to go next.
@@ -24,6 +24,11 @@ pub async fn login(
     let name = name.trim();
     // Oversized input is refused like a wrong password, before any hashing.
     let shown = name.chars().take(64).collect::<String>();
+    if !crate::api::envelope::sign_in_options().local {
+        let refused = Err::<(), _>(AppError::Forbidden(LOCAL_LOGIN_OFF.into()));
+        record(&shown, AuditAction::Login, &shown, &refused).await;
+        return refused.map(|()| String::new());
+    }
     let outcome = if name.chars().count() > 64 || password.0.len() > 1024 {
         LoginOutcome::Refused
     } else {
@@ -64,11 +69,19 @@ async fn start_session(id: i64, password_epoch: i64) -> Result<(), AppError> {
     store_operator(&session, operator).await
 }
 
-/// Ends this session on the server, and audits it when an operator was logged in.
-pub async fn logout() -> Result<(), AppError> {
+/// Ends this session on the server, and audits it when an operator was logged in. Answers
+/// where the browser goes: the login page, or for a session that signed on through the
+/// identity provider, the provider's logout (which ends the operator's session there too and
+/// comes back to the login page), when it offers one.
+pub async fn logout() -> Result<String, AppError> {
     let who = current().await.ok().flatten();
-    session()
-        .await?
+    let session = session().await?;
+    let id_token = session
+        .get::<String>(ID_TOKEN_KEY)
+        .await
+        .map_err(|e| internal("session read", e))?
+        .map(IdTokenHint);
+    session
         .flush()
         .await
         .map_err(|e| internal("session end", e))?;
@@ -81,7 +94,12 @@ pub async fn logout() -> Result<(), AppError> {
         )
         .await;
     }
-    Ok(())
+    let provider = leptos::prelude::use_context::<SignOutPort>();
+    let target = match (id_token, provider) {
+        (Some(id_token), Some(SignOutPort(provider))) => provider.end_session(&id_token).await,
+        _ => None,
+    };
+    Ok(target.unwrap_or_else(|| "/login".to_owned()))
 }
 
 /// After the operator behind this session changed their own password: this session takes the
@@ -98,11 +116,16 @@ pub async fn keep_after_own_password_change(accounts: &dyn Accounts) -> Result<(
     Ok(())
 }
 
-/// The operator behind this session, if any; a session past its limit is no operator.
-pub async fn whoami() -> Result<Option<Me>, AppError> {
-    match current().await {
-        Ok(who) => Ok(who.map(|(_, me)| me)),
-        Err(AppError::Unauthorized(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
+/// The operator behind this session, if any (a session past its limit is no operator), and
+/// how the login page offers to log in.
+pub async fn whoami() -> Result<WhoAmI, AppError> {
+    let me = match current().await {
+        Ok(who) => who.map(|(_, me)| me),
+        Err(AppError::Unauthorized(_)) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(WhoAmI {
+        me,
+        sign_in: crate::api::envelope::sign_in_options(),
+    })
 }

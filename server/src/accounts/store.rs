@@ -7,6 +7,7 @@ use super::limiter::{self, Limiter};
 use super::password::{self, PasswordHashText, CONCURRENT_HASHES};
 use app::clock::now_ms;
 use app::domain::audit::AuditQuery;
+use app::domain::sso::{numbered, SignOnIdentity};
 use app::domain::{AuditAction, AuditEntry, AuditOutcome, Me, OperatorInfo, Role};
 use app::ports::{Accounts, LiveOperator, LoginOutcome, OperatorChange, StoreError};
 use secrecy::SecretString;
@@ -26,6 +27,25 @@ struct OperatorRow {
     disabled: bool,
     created_ms: i64,
     last_login_ms: Option<i64>,
+    source: String,
+    subject: Option<String>,
+    display_name: Option<String>,
+}
+
+/// The columns of an [`OperatorRow`].
+const OPERATOR_COLUMNS: &str =
+    "name, role, disabled, created_ms, last_login_ms, source, subject, display_name";
+
+/// `operators.source` of those who sign on through the identity provider.
+const SIGN_ON_SOURCE: &str = "oidc";
+
+/// What a sign-on through the identity provider comes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignOnOutcome {
+    /// The operator with this id, created at their first sign-on, with the role just given.
+    Accepted { id: i64, operator: LiveOperator },
+    /// An admin disabled them.
+    Disabled,
 }
 
 /// An `operators` row with its hash, for a login.
@@ -33,6 +53,7 @@ struct OperatorRow {
 struct LoginRow {
     id: i64,
     password_hash: String,
+    source: String,
     role: String,
     disabled: bool,
     password_epoch: i64,
@@ -70,6 +91,8 @@ struct AuditRow {
     outcome: String,
     dis_code: Option<String>,
     request_id: String,
+    subject: Option<String>,
+    display_name: Option<String>,
 }
 
 fn role(stored: &str) -> Result<Role, StoreError> {
@@ -86,6 +109,7 @@ impl TryFrom<OperatorRow> for OperatorInfo {
             disabled: r.disabled,
             created_ms: r.created_ms,
             last_login_ms: r.last_login_ms,
+            sign_on: identity(r.source == SIGN_ON_SOURCE, r.subject, r.display_name),
         })
     }
 }
@@ -105,8 +129,22 @@ impl TryFrom<AuditRow> for AuditEntry {
             target: r.target,
             dis_code: r.dis_code,
             request_id: r.request_id,
+            identity: identity(true, r.subject, r.display_name),
         })
     }
+}
+
+/// A sign-on identity from its stored columns, when `signs_on` and the subject is there.
+fn identity(
+    signs_on: bool,
+    subject: Option<String>,
+    display_name: Option<String>,
+) -> Option<SignOnIdentity> {
+    let subject = subject.filter(|_| signs_on)?;
+    Some(SignOnIdentity {
+        display_name: display_name.unwrap_or_else(|| subject.clone()),
+        subject,
+    })
 }
 
 /// The SQLite-backed accounts store.
@@ -160,6 +198,7 @@ impl Store {
             outcome: AuditOutcome::Ok,
             dis_code: None,
             request_id: "start-up".into(),
+            identity: None,
         })
         .await?;
         Ok(generated)
@@ -196,10 +235,30 @@ impl Store {
             .map_err(fault)?
     }
 
+    /// Writes an audit line. A line of an operator who signs on carries who they are at the
+    /// provider: the entry's own identity (a sign-on gives it), else the operator's as stored.
+    /// A failed local login is never matched to one: its name is only what was typed.
     async fn write_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
+        let stored: Option<(Option<String>, Option<String>)> =
+            match (&e.identity, e.action == AuditAction::Login) {
+                (None, false) => sqlx::query_as(
+                    "SELECT subject, display_name FROM operators WHERE name = ? AND source = ?",
+                )
+                .bind(&e.operator)
+                .bind(SIGN_ON_SOURCE)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(fault)?,
+                _ => None,
+            };
+        let (subject, display_name) = match (&e.identity, stored) {
+            (Some(who), _) => (Some(who.subject.clone()), Some(who.display_name.clone())),
+            (None, Some(stored)) => stored,
+            (None, None) => (None, None),
+        };
         sqlx::query(
-            "INSERT INTO audit (at_ms, operator, action, target, outcome, dis_code, request_id) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit (at_ms, operator, action, target, outcome, dis_code, request_id, \
+             subject, display_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(e.at_ms)
         .bind(&e.operator)
@@ -208,6 +267,8 @@ impl Store {
         .bind(e.outcome.as_str())
         .bind(&e.dis_code)
         .bind(&e.request_id)
+        .bind(subject)
+        .bind(display_name)
         .execute(&self.pool)
         .await
         .map_err(fault)?;
@@ -226,13 +287,22 @@ impl Store {
         name: &str,
         change: OperatorChange,
     ) -> Result<Result<(), String>, StoreError> {
-        let sql =
-            "SELECT name, role, disabled, created_ms, last_login_ms FROM operators WHERE name = ?";
-        let existing: Option<OperatorRow> = self.row(sql, name).await?;
+        let sql = format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE name = ?");
+        let existing: Option<OperatorRow> = self.row(&sql, name).await?;
+        let signs_on = existing
+            .as_ref()
+            .is_some_and(|r| r.source == SIGN_ON_SOURCE);
         let existing = existing
             .map(|r| Ok::<_, StoreError>((role(&r.role)?, r.disabled)))
             .transpose()?;
         match (change, existing) {
+            (OperatorChange::SetRole(_), Some(_)) if signs_on => Ok(Err(format!(
+                "{name} signs on through the identity provider: their role comes from their \
+                 groups there, at each sign-on."
+            ))),
+            (OperatorChange::SetPassword(_), Some(_)) if signs_on => Ok(Err(format!(
+                "{name} signs on through the identity provider and has no password here."
+            ))),
             (
                 OperatorChange::Add {
                     name,
@@ -309,6 +379,105 @@ impl Store {
         done.map(drop)
     }
 
+    /// Signs on someone the identity provider vouched for, with the role their groups map to.
+    /// The operator with their subject is found, or created at their first sign-on under the
+    /// first free name of `base`, `base-2`… (a local operator's name is never taken over).
+    /// Their role and display name follow the provider at every sign-on; a disabled one stays
+    /// out.
+    pub async fn sign_on(
+        &self,
+        who: &SignOnIdentity,
+        base: &str,
+        role: Role,
+    ) -> Result<SignOnOutcome, StoreError> {
+        let now = now_ms();
+        let found: Option<(i64, String, bool, i64)> = sqlx::query_as(
+            "SELECT id, name, disabled, password_epoch FROM operators \
+             WHERE source = ? AND subject = ?",
+        )
+        .bind(SIGN_ON_SOURCE)
+        .bind(&who.subject)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(fault)?;
+        let (id, name, epoch) = match found {
+            Some((_, _, true, _)) => return Ok(SignOnOutcome::Disabled),
+            Some((id, name, false, epoch)) => {
+                sqlx::query(
+                    "UPDATE operators SET role = ?, display_name = ?, last_login_ms = ?, \
+                     updated_ms = ? WHERE id = ?",
+                )
+                .bind(role.as_str())
+                .bind(&who.display_name)
+                .bind(now)
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await
+                .map_err(fault)?;
+                (id, name, epoch)
+            }
+            None => self.add_signed_on(who, base, role, now).await?,
+        };
+        self.seen.clear();
+        Ok(SignOnOutcome::Accepted {
+            id,
+            operator: LiveOperator {
+                me: Me { name, role },
+                password_epoch: epoch,
+            },
+        })
+    }
+
+    /// Creates the operator for a first sign-on under the first free name.
+    async fn add_signed_on(
+        &self,
+        who: &SignOnIdentity,
+        base: &str,
+        role: Role,
+        now: i64,
+    ) -> Result<(i64, String, i64), StoreError> {
+        for n in 1..=99 {
+            let name = numbered(base, n);
+            // No password hash verifies against an empty text; login refuses these rows anyway.
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO operators (name, password_hash, role, disabled, created_ms, \
+                 updated_ms, last_login_ms, source, subject, display_name) \
+                 VALUES (?, '', ?, 0, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+            )
+            .bind(&name)
+            .bind(role.as_str())
+            .bind(now)
+            .bind(now)
+            .bind(now)
+            .bind(SIGN_ON_SOURCE)
+            .bind(&who.subject)
+            .bind(&who.display_name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(fault)?;
+            if let Some(id) = id {
+                return Ok((id, name, 0));
+            }
+            // The same person's sign-on in another tab may have just created them.
+            let created: Option<(i64, String, i64)> = sqlx::query_as(
+                "SELECT id, name, password_epoch FROM operators WHERE source = ? AND subject = ?",
+            )
+            .bind(SIGN_ON_SOURCE)
+            .bind(&who.subject)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(fault)?;
+            if let Some(created) = created {
+                return Ok(created);
+            }
+        }
+        Err(StoreError(format!(
+            "no free operator name from {base} to {}",
+            numbered(base, 99)
+        )))
+    }
+
     async fn check_login(
         &self,
         name: &str,
@@ -320,13 +489,16 @@ impl Store {
             Ok(attempt) => attempt,
             Err(retry_after_secs) => return Ok(LoginOutcome::Throttled { retry_after_secs }),
         };
-        let sql = "SELECT id, password_hash, role, disabled, password_epoch FROM operators \
-                   WHERE name = ?";
+        let sql = "SELECT id, password_hash, source, role, disabled, password_epoch \
+                   FROM operators WHERE name = ?";
         let row: Option<LoginRow> = self.row(sql, name).await?;
         let hash = match &row {
-            Some(r) => PasswordHashText(SecretString::from(r.password_hash.clone())),
-            // The same work as a real check, so the answer's timing says nothing.
-            None => self.dummy_hash.clone(),
+            Some(r) if r.source != SIGN_ON_SOURCE => {
+                PasswordHashText(SecretString::from(r.password_hash.clone()))
+            }
+            // The same work as a real check, so the answer's timing says nothing. An operator
+            // who signs on through the identity provider has no password here.
+            _ => self.dummy_hash.clone(),
         };
         let matches = {
             let _turn = self.hashing.acquire().await.map_err(fault)?;
@@ -336,7 +508,7 @@ impl Store {
                 .map_err(fault)?
         };
         match row {
-            Some(r) if matches && !r.disabled => {
+            Some(r) if matches && !r.disabled && r.source != SIGN_ON_SOURCE => {
                 let role = role(&r.role)?;
                 self.limiter.succeeded(attempt);
                 sqlx::query("UPDATE operators SET last_login_ms = ? WHERE id = ?")
@@ -388,12 +560,11 @@ impl Accounts for Store {
     }
 
     async fn operators(&self) -> Result<Vec<OperatorInfo>, StoreError> {
-        let rows: Vec<OperatorRow> = sqlx::query_as(
-            "SELECT name, role, disabled, created_ms, last_login_ms FROM operators ORDER BY name",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(fault)?;
+        let sql = format!("SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY name");
+        let rows: Vec<OperatorRow> = sqlx::query_as(&sql)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(fault)?;
         rows.into_iter().map(OperatorInfo::try_from).collect()
     }
 
@@ -413,7 +584,8 @@ impl Accounts for Store {
         let action = q.action.map(AuditAction::as_str).unwrap_or("");
         let outcome = q.outcome.map(AuditOutcome::as_str).unwrap_or("");
         let rows: Vec<AuditRow> = sqlx::query_as(
-            "SELECT at_ms, operator, action, target, outcome, dis_code, request_id FROM audit \
+            "SELECT at_ms, operator, action, target, outcome, dis_code, request_id, subject, \
+             display_name FROM audit \
              WHERE at_ms < ? AND (? = '' OR operator = ?) AND (? = '' OR action = ?) \
              AND (? = '' OR outcome = ?) ORDER BY at_ms DESC, id DESC LIMIT ?",
         )
@@ -611,6 +783,9 @@ mod tests {
             disabled: false,
             created_ms: 0,
             last_login_ms: None,
+            source: "local".into(),
+            subject: None,
+            display_name: None,
         });
         assert!(converted.is_err());
     }
@@ -655,10 +830,16 @@ mod tests {
                 .run(&pool)
                 .await
                 .unwrap();
-            let old = Store::new(pool.clone()).unwrap();
-            old.ensure_admin(Some(&SecretString::from("the old admin password")))
-                .await
-                .unwrap();
+            // The admin as a console of those migrations wrote it.
+            let hash = password::hash(&SecretString::from("the old admin password")).unwrap();
+            sqlx::query(
+                "INSERT INTO operators (name, password_hash, role, disabled, created_ms, \
+                 updated_ms) VALUES ('admin', ?, 'admin', 0, 1, 1)",
+            )
+            .bind(hash.as_str())
+            .execute(&pool)
+            .await
+            .unwrap();
             pool.close().await;
         }
         // The current console opens it: the later migrations apply, the admin stays and logs in
@@ -667,6 +848,7 @@ mod tests {
         let before = store.operators().await.unwrap();
         assert_eq!(before.len(), 1);
         assert_eq!(before[0].last_login_ms, None);
+        assert_eq!(before[0].sign_on, None);
         let old = SecretString::from("the old admin password");
         assert!(matches!(
             store.login("admin", &old, "c").await.unwrap(),
@@ -695,5 +877,99 @@ mod tests {
             store.operator(id).await.unwrap().unwrap().password_epoch,
             after
         );
+    }
+
+    #[tokio::test]
+    async fn a_sign_on_creates_the_operator_once_and_follows_the_provider() {
+        let (_dir, store) = store().await;
+        let pw = SecretString::from("a long enough password");
+        store.ensure_admin(Some(&pw)).await.unwrap();
+        let who = SignOnIdentity {
+            subject: "sub-1".into(),
+            display_name: "Ada Lovelace".into(),
+        };
+        // "admin" is a local operator's: the first sign-on takes the next free name.
+        let first = store.sign_on(&who, "admin", Role::Operator).await.unwrap();
+        let SignOnOutcome::Accepted { id, operator } = first else {
+            panic!("{first:?}")
+        };
+        assert_eq!(operator.me.name, "admin-2");
+        // The next sign-on finds the same operator, with the role their groups give now.
+        let renamed = SignOnIdentity {
+            display_name: "Ada King".into(),
+            ..who.clone()
+        };
+        let again = store.sign_on(&renamed, "ada", Role::Viewer).await.unwrap();
+        assert!(
+            matches!(&again, SignOnOutcome::Accepted { id: same, operator } if *same == id && operator.me.name == "admin-2" && operator.me.role == Role::Viewer),
+            "{again:?}"
+        );
+        let listed = store.operators().await.unwrap();
+        let ada = listed.iter().find(|o| o.name == "admin-2").unwrap();
+        assert_eq!(ada.sign_on, Some(renamed.clone()));
+        assert!(ada.last_login_ms.is_some());
+        assert_eq!(
+            listed.iter().find(|o| o.name == "admin").unwrap().sign_on,
+            None
+        );
+
+        // No password logs them in, and their role and password are not the console's to set.
+        assert_eq!(
+            store
+                .login("admin-2", &SecretString::from(""), "c")
+                .await
+                .unwrap(),
+            LoginOutcome::Refused
+        );
+        for change in [
+            OperatorChange::SetRole(Role::Admin),
+            OperatorChange::SetPassword(SecretString::from("a long enough password")),
+        ] {
+            let refused = store.apply("admin-2", change).await.unwrap().unwrap_err();
+            assert!(refused.contains("identity provider"), "{refused}");
+        }
+
+        // Their audit lines say who they are at the provider; a typed name at a failed login
+        // is never matched to them.
+        let line = |action, operator: &str| AuditEntry {
+            at_ms: now_ms(),
+            operator: operator.into(),
+            action,
+            target: "t".into(),
+            outcome: AuditOutcome::Ok,
+            dis_code: None,
+            request_id: "r".into(),
+            identity: None,
+        };
+        store
+            .record(line(AuditAction::StartTasks, "admin-2"))
+            .await
+            .unwrap();
+        store
+            .record(line(AuditAction::Login, "admin-2"))
+            .await
+            .unwrap();
+        let all = AuditQuery {
+            operator: String::new(),
+            action: None,
+            outcome: None,
+            before_ms: i64::MAX,
+        };
+        let audit = store.audit(&all, 10).await.unwrap();
+        assert_eq!(audit[0].action, AuditAction::Login);
+        assert_eq!(audit[0].identity, None);
+        assert_eq!(audit[1].identity, Some(renamed.clone()));
+
+        // Disabled by an admin: refused at the next sign-on.
+        store
+            .apply("admin-2", OperatorChange::SetDisabled(true))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            store.sign_on(&renamed, "ada", Role::Admin).await.unwrap(),
+            SignOnOutcome::Disabled
+        );
+        assert!(store.operator(id).await.unwrap().is_none());
     }
 }

@@ -8,7 +8,9 @@ use app::domain::ZoneOffset;
 use secrecy::SecretString;
 use std::{fmt, net::SocketAddr, path::PathBuf};
 
+mod sign_on;
 mod values;
+pub use sign_on::SignOnSettings;
 use values::{
     credentials, parse_access_key, parse_endpoint, parse_project_id, parse_public_url,
     parse_region, positive, require,
@@ -75,6 +77,11 @@ pub struct Config {
     pub time_zone_set: bool,
     /// `OBS_ENDPOINT` and `OBS_ADDRESSING`: where the console reads dumped files.
     pub obs: ObsSettings,
+    /// `CONSOLE_OIDC_*`: sign-on through the company's identity provider, when set.
+    pub sign_on: Option<SignOnSettings>,
+    /// `CONSOLE_LOCAL_LOGIN` (`on` by default, or `off`): whether local operators log in with
+    /// a password.
+    pub local_login: bool,
 }
 
 /// Where the console reads the files tasks wrote.
@@ -183,11 +190,19 @@ fn allowed_hosts(list: &str) -> Result<Vec<String>, ConfigError> {
 pub(crate) fn demo_traffic(
     get: &impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
 ) -> Result<bool, ConfigError> {
-    match get("CONSOLE_DEMO_TRAFFIC")?.as_deref() {
+    switch(get, "CONSOLE_DEMO_TRAFFIC")
+}
+
+/// A variable that is `on` (the default) or `off`.
+fn switch(
+    get: &impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+    var: &'static str,
+) -> Result<bool, ConfigError> {
+    match get(var)?.as_deref() {
         None | Some("on") => Ok(true),
         Some("off") => Ok(false),
         Some(other) => Err(error(
-            "CONSOLE_DEMO_TRAFFIC",
+            var,
             format!("expected \"on\" or \"off\", got {other:?}"),
         )),
     }
@@ -358,6 +373,13 @@ impl Config {
             None => None,
         };
 
+        let public_url = match get("CONSOLE_PUBLIC_URL")? {
+            None => None,
+            Some(v) => Some(parse_public_url(&v)?),
+        };
+        let sign_on = sign_on::sign_on(&get, public_url.as_ref())?;
+        let local_login = sign_on::local_login(&get, sign_on.as_ref())?;
+
         Ok(Config {
             site_addr,
             site_root,
@@ -368,10 +390,9 @@ impl Config {
             time_zone,
             backend_fault_dir: get("DIS_BACKEND_FAULT_DIR")?.map(PathBuf::from),
             admin_password: get("CONSOLE_ADMIN_PASSWORD")?.map(SecretString::from),
-            public_url: match get("CONSOLE_PUBLIC_URL")? {
-                None => None,
-                Some(v) => Some(parse_public_url(&v)?),
-            },
+            public_url,
+            sign_on,
+            local_login,
             embedded_keys,
             dis_timeout: std::time::Duration::from_secs(positive(
                 &get,
@@ -482,12 +503,12 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use secrecy::ExposeSecret;
     use std::collections::HashMap;
 
-    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    pub(super) fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -9,6 +9,7 @@ pub mod router;
 pub mod security;
 pub mod serve;
 pub mod sessions;
+pub mod sign_on;
 
 pub use router::{router, AppState};
 pub use serve::{serve, serve_tls, shutdown_signal, tls_config, SHUTDOWN_GRACE};

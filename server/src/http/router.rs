@@ -54,6 +54,11 @@ pub struct AppState {
     pub obs: app::ports::Obs,
     /// Reads of streams' records for the wizard's preview.
     pub samples: app::ports::Samples,
+    /// The identity provider operators sign on with, when one is configured
+    /// ([`AppState::with_sign_on`]).
+    pub sign_on: Option<Arc<crate::sign_on::SignOn>>,
+    /// How the login page offers to log in.
+    pub login: app::api::session::SignInOptions,
 }
 
 impl AppState {
@@ -115,7 +120,19 @@ impl AppState {
                 "This console was started without an OBS reader.".to_owned()
             )),
             samples: app::ports::Samples::default(),
+            sign_on: None,
+            login: app::api::session::SignInOptions {
+                provider: None,
+                local: config.local_login,
+            },
         }
+    }
+
+    /// The state, signing operators on through `provider`.
+    pub fn with_sign_on(mut self, provider: Arc<crate::sign_on::SignOn>) -> Self {
+        self.login.provider = Some(provider.settings().display_name.clone());
+        self.sign_on = Some(provider);
+        self
     }
 
     /// The state, reading files through `obs`.
@@ -132,6 +149,10 @@ impl AppState {
         provide_context(app::ports::Overview(Arc::new(self.overview.clone())));
         provide_context(self.obs.clone());
         provide_context(self.samples.clone());
+        provide_context(self.login.clone());
+        if let Some(provider) = &self.sign_on {
+            provide_context(app::ports::SignOutPort(provider.clone()));
+        }
         provide_context(self.envelope.limits);
         // The renderer puts this response's CSP nonce on its inline scripts.
         let nonce = use_context::<http::request::Parts>()
@@ -179,8 +200,13 @@ pub fn router(state: AppState) -> Router {
         // Each request moves the idle limit forward; the session cache keeps that in memory
         // and writes it to SQLite about once a minute.
         .with_always_save(true);
+    let sign_on = match state.sign_on {
+        Some(_) => super::sign_on::routes(),
+        None => Router::new(),
+    };
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(sign_on)
         .route("/readyz", get(readyz))
         .nest_service(&format!("/{pkg_dir}"), bundle)
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)

@@ -154,6 +154,7 @@ pub async fn pages_need_login(
     let wants_page = matches!(*request.method(), Method::GET | Method::HEAD)
         && !path.rsplit('/').next().unwrap_or("").contains('.');
     let public = path == "/login"
+        || path.starts_with("/auth/")
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
         || path == "/healthz"

@@ -118,7 +118,19 @@ impl TestApp {
             obs,
         } = connect::connect(&config).await.unwrap();
         let signed = dis.clone();
-        let router = web::router(AppState::new(&config, dis, &accounts).with_obs(obs.clone()));
+        // A console that signs on through a provider is reached at the address it listens on.
+        if let Some(sign_on) = config.sign_on.as_mut() {
+            let public = url::Url::parse(&base).unwrap();
+            sign_on.redirect_url = public.join("/auth/callback").unwrap();
+            sign_on.after_logout_url = public.join("/login").unwrap();
+            config.public_url = Some(public);
+        }
+        let mut state = AppState::new(&config, dis, &accounts).with_obs(obs.clone());
+        if let Some(settings) = &config.sign_on {
+            let provider = server::sign_on::SignOn::new(settings.clone()).unwrap();
+            state = state.with_sign_on(std::sync::Arc::new(provider));
+        }
+        let router = web::router(state);
         let shutdown = async {
             let _ = rx.await;
         };
@@ -145,7 +157,9 @@ impl TestApp {
             shutdown: Some(tx),
             served,
         };
-        app.client = app.login("admin", ADMIN_PASSWORD).await;
+        if config.local_login {
+            app.client = app.login("admin", ADMIN_PASSWORD).await;
+        }
         app
     }
 
@@ -253,6 +267,15 @@ impl TestApp {
             .await
             .unwrap();
         (answer.status().as_u16(), answer.text().await.unwrap())
+    }
+
+    /// The newest audit lines that match `query`.
+    pub async fn accounts_audit(
+        &self,
+        query: &app::domain::audit::AuditQuery,
+    ) -> Vec<app::domain::AuditEntry> {
+        use app::ports::Accounts;
+        self.accounts.audit(query, 10).await.unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -16,5 +16,6 @@ mod overview;
 mod sample;
 mod security;
 mod signing;
+mod sso;
 mod streams_api;
 mod tasks_api;
