@@ -115,6 +115,18 @@ pub struct AuditQuery {
     pub before_ms: i64,
 }
 
+impl AuditQuery {
+    /// The newest lines of `operator` (empty for anyone's), of any action and outcome.
+    pub fn newest(operator: &str) -> AuditQuery {
+        AuditQuery {
+            operator: operator.to_owned(),
+            action: None,
+            outcome: None,
+            before_ms: i64::MAX,
+        }
+    }
+}
+
 impl AuditFilter {
     /// Checks the filter: action and outcome are one of the known ones (or empty); the operator
     /// is free text (failed logins record whatever name was typed), at most 64 characters.

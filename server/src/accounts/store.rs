@@ -768,12 +768,7 @@ mod tests {
         .execute(store.pool())
         .await
         .unwrap();
-        let all = AuditQuery {
-            operator: String::new(),
-            action: None,
-            outcome: None,
-            before_ms: i64::MAX,
-        };
+        let all = AuditQuery::newest("");
         let e = store.audit(&all, 10).await.unwrap_err();
         assert!(e.0.contains("format disk"), "{e:?}");
         // The table's CHECK keeps a bad role out; a row read as another type still fails.
@@ -949,12 +944,7 @@ mod tests {
             .record(line(AuditAction::Login, "admin-2"))
             .await
             .unwrap();
-        let all = AuditQuery {
-            operator: String::new(),
-            action: None,
-            outcome: None,
-            before_ms: i64::MAX,
-        };
+        let all = AuditQuery::newest("");
         let audit = store.audit(&all, 10).await.unwrap();
         assert_eq!(audit[0].action, AuditAction::Login);
         assert_eq!(audit[0].identity, None);

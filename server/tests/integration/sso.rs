@@ -4,6 +4,7 @@
 //! endpoint, and signs the ID token the test asks for with a key the test controls.
 
 use crate::common::TestApp;
+use app::domain::audit::AuditQuery;
 use axum::{extract::State, routing::get, routing::post, Form, Json, Router};
 use openidconnect::core::{
     CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
@@ -282,10 +283,32 @@ fn refusal(r: &reqwest::Response) -> (String, String) {
     (q["sso"].clone(), q["request"].clone())
 }
 
+/// What the server function `name`, without arguments, answers `client`.
+async fn call(app: &TestApp, client: &reqwest::Client, name: &str) -> Value {
+    let r = client
+        .post(app.url(&format!("/api/{name}")))
+        .send()
+        .await
+        .unwrap();
+    r.json().await.unwrap()
+}
+
+/// What `whoami` answers `client`: who its session is for, and how to log in.
+async fn session_of(app: &TestApp, client: &reqwest::Client) -> Value {
+    call(app, client, "whoami").await
+}
+
 /// Who `client`'s session is for (`null` without one).
 async fn whoami(app: &TestApp, client: &reqwest::Client) -> Value {
-    let r = client.post(app.url("/api/whoami")).send().await.unwrap();
-    r.json::<Value>().await.unwrap()["me"].clone()
+    session_of(app, client).await["me"].clone()
+}
+
+/// Signs `groups` on through `browser`, start to finish: the callback's status.
+async fn sign_on(app: &TestApp, idp: &Idp, browser: &reqwest::Client, groups: &[&str]) -> u16 {
+    let auth = start(app, idp, browser, "/").await;
+    let token = Token::new(idp, &auth, groups).sign();
+    let back = come_back(app, idp, browser, &auth.state, Some(token)).await;
+    back.status().as_u16()
 }
 
 #[tokio::test]
@@ -339,13 +362,7 @@ async fn a_sign_on_gives_the_role_of_the_groups_and_logout_goes_to_the_provider(
     );
     assert!(ada.last_login_ms.is_some());
     // The audit line carries the display name and the subject.
-    let query = app::domain::audit::AuditQuery {
-        operator: "ada".into(),
-        action: None,
-        outcome: None,
-        before_ms: i64::MAX,
-    };
-    let lines = app.accounts.audit(&query, 5).await.unwrap();
+    let lines = app.accounts_audit(&AuditQuery::newest("ada")).await;
     assert_eq!(lines[0].action, app::domain::AuditAction::Login);
     assert_eq!(lines[0].identity.as_ref(), Some(who));
 
@@ -354,25 +371,11 @@ async fn a_sign_on_gives_the_role_of_the_groups_and_logout_goes_to_the_provider(
     assert_eq!(refusal(&replay).0, "expired");
 
     // At the next sign-on their groups say admin: so does their role.
-    let auth = start(&app, &idp, &browser, "/").await;
-    let token = Token::new(&idp, &auth, &["dis-admins"]).sign();
-    assert_eq!(
-        come_back(&app, &idp, &browser, &auth.state, Some(token))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(sign_on(&app, &idp, &browser, &["dis-admins"]).await, 200);
     assert_eq!(whoami(&app, &browser).await["role"], "Admin");
 
     // Logout ends the console session and sends the browser to the provider's logout.
-    let out: Value = browser
-        .post(app.url("/api/logout"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let out = call(&app, &browser, "logout").await;
     let out = url::Url::parse(out.as_str().unwrap()).unwrap();
     assert!(
         out.as_str().starts_with(&format!("{}/logout?", idp.base)),
@@ -384,16 +387,7 @@ async fn a_sign_on_gives_the_role_of_the_groups_and_logout_goes_to_the_provider(
     assert_eq!(q["id_token_hint"].split('.').count(), 3);
     assert_eq!(whoami(&app, &browser).await, Value::Null);
     // A local operator's logout goes to the login page.
-    let local: Value = app
-        .client
-        .post(app.url("/api/logout"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(local, json!("/login"));
+    assert_eq!(call(&app, &app.client, "logout").await, json!("/login"));
 }
 
 #[tokio::test]
@@ -423,11 +417,9 @@ async fn id_tokens_that_fail_a_check_are_refused() {
         assert_eq!(code, "unverified", "{what}");
         assert_eq!(whoami(&app, &browser).await, Value::Null, "{what}");
         // The refusal is audited under the request id the login page shows.
-        let query = app::domain::audit::AuditQuery {
-            operator: "(unknown)".into(),
-            action: None,
+        let query = AuditQuery {
             outcome: Some(app::domain::AuditOutcome::Refused),
-            before_ms: i64::MAX,
+            ..AuditQuery::newest("(unknown)")
         };
         let lines = app.accounts_audit(&query).await;
         assert_eq!(lines[0].request_id, request, "{what}");
@@ -478,13 +470,9 @@ async fn a_tampered_state_a_denial_no_role_and_a_disabled_operator_are_refused()
     let token = Token::new(&idp, &auth, &["finance"]).sign();
     let back = come_back(&app, &idp, &browser, &auth.state, Some(token)).await;
     assert_eq!(refusal(&back).0, "no-role");
-    let query = app::domain::audit::AuditQuery {
-        operator: "Ada Lovelace".into(),
-        action: None,
-        outcome: None,
-        before_ms: i64::MAX,
-    };
-    let line = &app.accounts_audit(&query).await[0];
+    let line = &app
+        .accounts_audit(&AuditQuery::newest("Ada Lovelace"))
+        .await[0];
     assert_eq!(line.identity.as_ref().unwrap().subject, "sub-ada");
 
     // Without groups in the ID token, user info gives them.
@@ -519,15 +507,7 @@ async fn a_tampered_state_a_denial_no_role_and_a_disabled_operator_are_refused()
 async fn with_local_logins_off_only_the_provider_signs_in() {
     let idp = Idp::start().await;
     let app = console(&idp, false).await;
-    let options: Value = app
-        .anonymous
-        .post(app.url("/api/whoami"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let options = session_of(&app, &app.anonymous).await;
     assert_eq!(
         options["sign_in"],
         json!({"provider": "Corp SSO", "local": false})
@@ -538,14 +518,7 @@ async fn with_local_logins_off_only_the_provider_signs_in() {
     assert_eq!(r.status(), 403);
     assert!(r.text().await.unwrap().contains("turned off"));
     let browser = app.new_client();
-    let auth = start(&app, &idp, &browser, "/").await;
-    let token = Token::new(&idp, &auth, &["dis-admins"]).sign();
-    assert_eq!(
-        come_back(&app, &idp, &browser, &auth.state, Some(token))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(sign_on(&app, &idp, &browser, &["dis-admins"]).await, 200);
     assert_eq!(whoami(&app, &browser).await["role"], "Admin");
 }
 
@@ -566,17 +539,8 @@ async fn an_unreachable_provider_is_a_plain_refusal_and_local_logins_still_work(
         .unwrap();
     assert_eq!(refusal(&r).0, "unreachable");
     assert_eq!(whoami(&app, &app.client).await["role"], "Admin");
-    let options: Value = app
-        .anonymous
-        .post(app.url("/api/whoami"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     assert_eq!(
-        options,
+        session_of(&app, &app.anonymous).await,
         json!({"me": null, "sign_in": {"provider": "Corp SSO", "local": true}})
     );
     // Without a provider configured, there is no /auth.
