@@ -25,9 +25,15 @@ pub async fn login(
     // Oversized input is refused like a wrong password, before any hashing.
     let shown = name.chars().take(64).collect::<String>();
     if !crate::api::envelope::sign_in_options().local {
-        let refused = Err::<(), _>(AppError::Forbidden(LOCAL_LOGIN_OFF.into()));
-        record(&shown, AuditAction::Login, &shown, &refused).await;
-        return refused.map(|()| String::new());
+        let refused = AppError::Forbidden(LOCAL_LOGIN_OFF.into());
+        record(
+            &shown,
+            AuditAction::Login,
+            &shown,
+            &Err::<(), _>(refused.clone()),
+        )
+        .await;
+        return Err(refused);
     }
     let outcome = if name.chars().count() > 64 || password.0.len() > 1024 {
         LoginOutcome::Refused
