@@ -12,9 +12,12 @@ async function hydrated(page: Page, url: string) {
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
 
-/** Through the console's login page to the provider's: signs `who` in there (any password). */
-async function atProvider(page: Page, console: string, who: string) {
-  await hydrated(page, `${console}/streams`);
+/**
+ * Through the console's login page to the provider's: signs `who` in there (any password).
+ * `from` is the name the console is opened under, its public URL unless given.
+ */
+async function atProvider(page: Page, console: string, who: string, from = console) {
+  await hydrated(page, `${from}/streams`);
   await expect(page).toHaveURL(/\/login\?next=\/streams$/);
   await page.getByRole('link', { name: 'Sign in with Corp IdP' }).click();
   await expect(page).toHaveURL(new RegExp(`^${idpURL}/`));
@@ -24,8 +27,8 @@ async function atProvider(page: Page, console: string, who: string) {
 }
 
 /** Signs `who` in through the provider, consents, and waits for the console's page. */
-async function signIn(page: Page, console: string, who: string) {
-  await atProvider(page, console, who);
+async function signIn(page: Page, console: string, who: string, from = console) {
+  await atProvider(page, console, who, from);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(`${console}/streams`);
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
@@ -60,7 +63,9 @@ test.describe('signing on through the identity provider', () => {
   });
 
   test('a viewer from everyone sees no changes offered', async ({ page }) => {
-    await signIn(page, ssoURL, 'vera');
+    // Opened at the console's address instead of its public URL: the sign-on starts at the
+    // public URL, where the provider comes back to, and ends there.
+    await signIn(page, ssoURL, 'vera', ssoURL.replace('localhost', '127.0.0.1'));
     await expect(page.getByText('vera (viewer)')).toBeVisible();
     const nav = page.getByRole('navigation', { name: 'Main' });
     await expect(nav.getByRole('link', { name: 'Streams' })).toBeVisible();

@@ -22,6 +22,8 @@ pub struct SignOnSettings {
     pub roles: RoleMapping,
     /// `CONSOLE_OIDC_DISPLAY_NAME` (default `SSO`): the login page's "Sign in with …".
     pub display_name: String,
+    /// `<CONSOLE_PUBLIC_URL>/auth/login`, where a sign-on starts.
+    pub start_url: url::Url,
     /// `<CONSOLE_PUBLIC_URL>/auth/callback`, where the provider sends the browser back.
     pub redirect_url: url::Url,
     /// `<CONSOLE_PUBLIC_URL>/login`, where the provider's logout sends the browser back.
@@ -151,6 +153,7 @@ pub(super) fn sign_on(
         scopes,
         roles,
         display_name,
+        start_url: on_console("/auth/login")?,
         redirect_url: on_console("/auth/callback")?,
         after_logout_url: on_console("/login")?,
     }))
@@ -210,6 +213,10 @@ mod tests {
         assert_eq!(
             s.scopes,
             ["openid", "profile", "email", "groups", "offline_access"]
+        );
+        assert_eq!(
+            s.start_url.as_str(),
+            "https://console.example.com/auth/login"
         );
         assert_eq!(
             s.redirect_url.as_str(),

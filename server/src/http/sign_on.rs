@@ -118,7 +118,21 @@ async fn begin(
     let Some(provider) = state.sign_on.clone() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let next = safe_next(query(raw).get("next").map_or("/", String::as_str));
+    let params = query(raw);
+    let next = safe_next(params.get("next").map_or("/", String::as_str));
+    // The provider sends the browser back to the public URL: a sign-on started under another
+    // of the console's names (its address, say) would leave its pre-login cookie where the
+    // callback never looks. So it moves there first, once (`moved`, so that a proxy which
+    // passes on another Host cannot make a loop of it).
+    let public = &provider.settings().start_url;
+    if !params.contains_key("moved") && !same_authority(&headers, public) {
+        let mut there = public.clone();
+        there
+            .query_pairs_mut()
+            .append_pair("next", &next)
+            .append_pair("moved", "1");
+        return see_other(there.as_str());
+    }
     match provider.start(next).await {
         Ok((url, started)) => {
             let id = provider.pending.put(started);
@@ -136,6 +150,19 @@ async fn begin(
             to_login_page(refused.refusal, &request_id)
         }
     }
+}
+
+/// Whether the request's `Host` is `url`'s host and port.
+fn same_authority(headers: &HeaderMap, url: &url::Url) -> bool {
+    let expected = match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        (None, _) => return false,
+    };
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| host.eq_ignore_ascii_case(&expected))
 }
 
 /// `GET /auth/callback?code=…&state=…` (or `?error=…`): finishes the sign-on this browser

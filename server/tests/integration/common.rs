@@ -121,6 +121,7 @@ impl TestApp {
         // A console that signs on through a provider is reached at the address it listens on.
         if let Some(sign_on) = config.sign_on.as_mut() {
             let public = url::Url::parse(&base).unwrap();
+            sign_on.start_url = public.join("/auth/login").unwrap();
             sign_on.redirect_url = public.join("/auth/callback").unwrap();
             sign_on.after_logout_url = public.join("/login").unwrap();
             config.public_url = Some(public);

@@ -316,6 +316,29 @@ async fn a_sign_on_gives_the_role_of_the_groups_and_logout_goes_to_the_provider(
     let idp = Idp::start().await;
     let app = console(&idp, true).await;
     let browser = app.new_client();
+    // Started under another of the console's names, a sign-on first moves to the public URL,
+    // once.
+    let port = url::Url::parse(&app.base).unwrap().port().unwrap();
+    let elsewhere = browser
+        .get(app.url("/auth/login?next=/streams"))
+        .header("host", format!("localhost:{port}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), 303);
+    assert_eq!(
+        elsewhere.headers()["location"],
+        app.url("/auth/login?next=%2Fstreams&moved=1").as_str()
+    );
+    let moved = browser
+        .get(app.url("/auth/login?next=/&moved=1"))
+        .header("host", format!("localhost:{port}"))
+        .send()
+        .await
+        .unwrap();
+    let to = moved.headers()["location"].to_str().unwrap();
+    assert!(to.starts_with(&idp.base), "no second move: {to}");
+
     let auth = start(&app, &idp, &browser, "/streams?x=1").await;
     // The authorization request: code flow with S256 PKCE, the scopes, this console's
     // callback.
