@@ -50,6 +50,9 @@ test.describe('signing on through the identity provider', () => {
     await expect(row).toContainText('identity provider');
     await expect(row.getByRole('combobox')).toHaveCount(0);
     await expect(row.getByRole('button', { name: /^Disable ada/ })).toBeVisible();
+    // The wider table scrolls in its own region; the page does not scroll sideways.
+    const width = page.viewportSize()!.width;
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
   });
 
   test('an operator from dis-operators can add a task', async ({ page }) => {
