@@ -302,14 +302,18 @@ async fn assign_request_id(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// The id [`assign_request_id`] gave this request.
+pub fn request_id(headers: &http::HeaderMap) -> &str {
+    headers
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unassigned")
+}
+
 /// The span every log line of a request is recorded in. It names the route, never the query
 /// string, headers or body, which may carry what operators typed.
 fn request_span(request: &Request<Body>) -> tracing::Span {
-    let request_id = request
-        .headers()
-        .get(&X_REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("unassigned");
+    let request_id = request_id(request.headers());
     let route = request
         .extensions()
         .get::<MatchedPath>()

@@ -215,11 +215,19 @@ impl SignOn {
             .map_err(|e| {
                 // The provider answered and refused the code (used, expired, or a PKCE
                 // verifier that does not match), or it could not be asked.
-                let refusal = match &e {
-                    openidconnect::RequestTokenError::ServerResponse(_) => SignOnRefusal::Denied,
-                    _ => SignOnRefusal::Unreachable,
+                // An unreadable answer is described by where it failed only: the reader's
+                // message could quote a value from it, and that may be a token.
+                let (refusal, detail) = match &e {
+                    openidconnect::RequestTokenError::ServerResponse(_) => {
+                        (SignOnRefusal::Denied, chain(&e))
+                    }
+                    openidconnect::RequestTokenError::Parse(why, _) => (
+                        SignOnRefusal::Unreachable,
+                        format!("the answer could not be read at {}", why.path()),
+                    ),
+                    _ => (SignOnRefusal::Unreachable, chain(&e)),
                 };
-                refused(refusal, format!("token request: {}", chain(&e)))
+                refused(refusal, format!("token request: {detail}"))
             })?;
         let id_token = tokens.id_token().ok_or_else(|| {
             refused(
@@ -227,17 +235,22 @@ impl SignOn {
                 "the token answer has no ID token",
             )
         })?;
-        let checked = match self.verify(&metadata, id_token, &started.nonce) {
+        let checked = match self.verify(&client, &metadata, id_token, &started.nonce) {
             Err(TokenFault::Signature(detail)) => {
                 // The provider may have rotated its keys since they were read.
                 let fresh = self.metadata(Some(REREAD_KEYS_AFTER)).await?;
-                self.verify(&fresh, id_token, &started.nonce)
-                    .map_err(|again| {
-                        refused(
-                            SignOnRefusal::Unverified,
-                            format!("{detail}; with the keys read again: {}", again.detail()),
-                        )
-                    })?
+                self.verify(
+                    &self.client(fresh.clone()),
+                    &fresh,
+                    id_token,
+                    &started.nonce,
+                )
+                .map_err(|again| {
+                    refused(
+                        SignOnRefusal::Unverified,
+                        format!("{detail}; with the keys read again: {}", again.detail()),
+                    )
+                })?
             }
             Err(other) => return Err(refused(SignOnRefusal::Unverified, other.detail())),
             Ok(checked) => checked,
@@ -300,14 +313,14 @@ impl SignOn {
         })
     }
 
-    /// Checks an ID token against `metadata`'s keys, now.
+    /// Checks an ID token with `client`'s keys (read with `metadata`), now.
     fn verify(
         &self,
+        client: &Client,
         metadata: &ProviderMetadataWithLogout,
         id_token: &CoreIdToken,
         nonce: &Nonce,
     ) -> Result<(String, Map<String, Value>), TokenFault> {
-        let client = self.client(metadata.clone());
         let algorithms = metadata
             .id_token_signing_alg_values_supported()
             .iter()

@@ -319,23 +319,19 @@ async fn a_sign_on_gives_the_role_of_the_groups_and_logout_goes_to_the_provider(
     // Started under another of the console's names, a sign-on first moves to the public URL,
     // once.
     let port = url::Url::parse(&app.base).unwrap().port().unwrap();
-    let elsewhere = browser
-        .get(app.url("/auth/login?next=/streams"))
-        .header("host", format!("localhost:{port}"))
-        .send()
-        .await
-        .unwrap();
+    let as_localhost = |path: &str| {
+        browser
+            .get(app.url(path))
+            .header("host", format!("localhost:{port}"))
+            .send()
+    };
+    let elsewhere = as_localhost("/auth/login?next=/streams").await.unwrap();
     assert_eq!(elsewhere.status(), 303);
     assert_eq!(
         elsewhere.headers()["location"],
         app.url("/auth/login?next=%2Fstreams&moved=1").as_str()
     );
-    let moved = browser
-        .get(app.url("/auth/login?next=/&moved=1"))
-        .header("host", format!("localhost:{port}"))
-        .send()
-        .await
-        .unwrap();
+    let moved = as_localhost("/auth/login?next=/&moved=1").await.unwrap();
     let to = moved.headers()["location"].to_str().unwrap();
     assert!(to.starts_with(&idp.base), "no second move: {to}");
 
