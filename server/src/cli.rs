@@ -1,5 +1,6 @@
-//! The command line: `serve` (the default), `dis-backend`, and `user …`, which manages operators
-//! through the same rules as the Operators page (`app::services::operators`).
+//! The command line: `serve` (the default), `dis-backend`, `user …`, which manages operators
+//! through the same rules as the Operators page (`app::services::operators`), and `backup` and
+//! `restore` of the console's database (`accounts::backup`).
 
 use crate::config::Config;
 use crate::startup::{self, StartupError};
@@ -13,7 +14,10 @@ use clap::{Parser, Subcommand};
 use std::{net::SocketAddr, path::PathBuf};
 
 #[derive(Parser)]
-#[command(version, about = "A web console for Huawei Cloud DIS dump tasks")]
+#[command(
+    version = crate::VERSION,
+    about = "A web console for Huawei Cloud DIS dump tasks"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -29,6 +33,12 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Write a consistent copy of the console's database in CONSOLE_DATA_DIR (operators, audit
+    /// log, sessions) to FILE, which must not exist. Safe while the console runs.
+    Backup { file: PathBuf },
+    /// Replace the database in CONSOLE_DATA_DIR with the backup in FILE, after checking it.
+    /// Refused while a console runs on that directory; the replaced database is kept beside it.
+    Restore { file: PathBuf },
     /// Run the embedded DIS-compatible backend alone. Credentials come from DIS_AK, DIS_SK and
     /// DIS_PROJECT_ID; a new data directory is seeded with demo streams.
     DisBackend {
@@ -71,6 +81,8 @@ pub fn run(cli: Cli) -> Result<(), StartupError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(),
         Command::User { action } => user(action),
+        Command::Backup { file } => copy(Copy::Backup, file),
+        Command::Restore { file } => copy(Copy::Restore, file),
         Command::DisBackend {
             listen,
             data,
@@ -168,6 +180,49 @@ fn user(action: UserAction) -> Result<(), StartupError> {
                 "cannot change the operator: {e}"
             ))),
         }
+    })
+}
+
+enum Copy {
+    Backup,
+    Restore,
+}
+
+fn copy(direction: Copy, file: PathBuf) -> Result<(), StartupError> {
+    use crate::accounts::backup::{self, CopyError};
+    let data_dir = crate::config::data_dir_from_env()?;
+    let error = |e: CopyError| match e {
+        CopyError::Refused(why) => StartupError::Refused(why),
+        CopyError::Failed(why) => StartupError::Failed(why),
+    };
+    startup::runtime()?.block_on(async {
+        match direction {
+            Copy::Backup => {
+                let summary = backup::backup(&data_dir, &file).await.map_err(error)?;
+                println!(
+                    "Backed up {} to {}: {summary}.",
+                    data_dir.display(),
+                    file.display()
+                );
+            }
+            Copy::Restore => {
+                let restored = backup::restore(&data_dir, &file).await.map_err(error)?;
+                println!(
+                    "Restored {} into {}: {}. Its sessions were ended: operators log in again.",
+                    file.display(),
+                    data_dir.display(),
+                    restored.summary
+                );
+                let newest = crate::accounts::schema::newest();
+                if restored.summary.schema < newest {
+                    println!("The console upgrades it to schema version {newest} when it starts.");
+                }
+                if let Some(aside) = restored.replaced {
+                    println!("The database it replaced is kept as {}.", aside.display());
+                }
+            }
+        }
+        Ok(())
     })
 }
 

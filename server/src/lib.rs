@@ -11,6 +11,15 @@
 //!   DIS's clock from them in the background.
 //! - [`overview`]: the overview snapshot, read from DIS in the background and shared.
 
+/// The console's version and the git commit it was built from, as `server --version` prints
+/// them and the database records who wrote it.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("DIS_CONSOLE_COMMIT"),
+    ")"
+);
+
 pub mod accounts;
 pub mod cli;
 pub mod clock;

@@ -61,6 +61,9 @@ async fn run(mut config: Config) -> Result<(), StartupError> {
             config.data_dir.display()
         ))
     })?;
+    // Held until the process ends: a second console, or a restore, on this directory is refused.
+    let _lock = accounts::lock::acquire(&config.data_dir)
+        .map_err(|e| config_error(format!("CONSOLE_DATA_DIR: {e}")))?;
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| {
@@ -100,9 +103,14 @@ async fn run(mut config: Config) -> Result<(), StartupError> {
         None if tls.is_some() => format!("https://{addr}"),
         None => format!("http://{addr}"),
     };
-    tracing::info!(%url, dis = ?config.status().dis, "console listening");
-    println!("DIS Dump Console is listening: open {url}");
-    print_how_to_log_in(&config, &accounts);
+    tracing::info!(%url, version = crate::VERSION, dis = ?config.status().dis, "console listening");
+    announce(
+        &config,
+        &format!("DIS Dump Console is listening: open {url}"),
+    );
+    for line in how_to_log_in(&config, &accounts) {
+        announce(&config, &line);
+    }
 
     let connection = connect::connect(&config)
         .await
@@ -156,35 +164,50 @@ async fn run(mut config: Config) -> Result<(), StartupError> {
     }
 }
 
-/// The generated password goes to stdout once, never to the log.
-fn print_how_to_log_in(config: &Config, accounts: &accounts::Opened) {
+/// A line for the person who started the console: printed as it is with text logs, and as a log
+/// event with JSON logs, where every line must be one JSON object.
+fn announce(config: &Config, line: &str) {
+    match config.log_format {
+        crate::config::LogFormat::Text => println!("{line}"),
+        crate::config::LogFormat::Json => tracing::info!("{line}"),
+    }
+}
+
+/// How to log in. A generated password is shown once, with text logs only: JSON logs go to a
+/// collector, which must never hold it.
+fn how_to_log_in(config: &Config, accounts: &accounts::Opened) -> Vec<String> {
+    let mut lines = Vec::new();
     if let Some(sign_on) = &config.sign_on {
-        println!(
+        lines.push(format!(
             "Operators sign in with {} ({}); their groups give their role.",
             sign_on.display_name, sign_on.issuer
-        );
+        ));
         if !config.local_login {
-            println!("Local logins are off (CONSOLE_LOCAL_LOGIN=off).");
-            return;
+            lines.push("Local logins are off (CONSOLE_LOCAL_LOGIN=off).".into());
+            return lines;
         }
     }
-    match &accounts.generated_admin_password {
-        Some(password) => {
+    lines.push(match &accounts.generated_admin_password {
+        Some(password) if config.log_format == crate::config::LogFormat::Text => {
             use secrecy::ExposeSecret;
-            println!(
+            format!(
                 "First start: log in as admin with password {} (shown only this once; change it \
                  under Operators, or with `server user passwd admin`).",
                 password.expose_secret()
-            );
+            )
         }
-        None if config.admin_password.is_some() => println!(
-            "Log in as admin with the password in CONSOLE_ADMIN_PASSWORD (used when the database \
-             had no operators), or as another operator."
-        ),
-        None => println!(
-            "Log in as an existing operator. To reset admin's password: `server user passwd admin`."
-        ),
-    }
+        Some(_) => "First start: admin was created with a generated password, which is not \
+                    logged: set one with `server user passwd admin`."
+            .into(),
+        None if config.admin_password.is_some() => "Log in as admin with the password in \
+             CONSOLE_ADMIN_PASSWORD (used when the database had no operators), or as another \
+             operator."
+            .into(),
+        None => "Log in as an existing operator. To reset admin's password: `server user \
+                 passwd admin`."
+            .into(),
+    });
+    lines
 }
 
 /// `server dis-backend`: the embedded DIS-compatible backend alone, until SIGINT or SIGTERM.

@@ -1,5 +1,5 @@
 //! Logging: one subscriber for the process, text for people or JSON for collectors, filtered by
-//! `RUST_LOG`. Request spans (with their request id) are created in [`crate::http::router`].
+//! `RUST_LOG`. Colour only on a terminal: a service's journal or a pipe gets plain lines. Request spans (with their request id) are created in [`crate::http::router`].
 
 use crate::config::LogFormat;
 use std::io::IsTerminal;
@@ -22,6 +22,7 @@ pub fn init(format: LogFormat, filter: &str) {
             .with(
                 tracing_subscriber::fmt::layer()
                     .json()
+                    .with_ansi(false)
                     .with_current_span(true)
                     .with_span_list(false),
             )

@@ -6,10 +6,16 @@
 //!   so it takes as long as a wrong password.
 //! - [`limiter`]: failed logins per name and per client address.
 //! - [`cache`]: recently read operators, for the session check of every request.
+//! - [`schema`]: the migrations, and the refusal of a database a newer console wrote.
+//! - [`lock`]: one console per data directory.
+//! - [`backup`]: `server backup` and `server restore`.
 
+pub mod backup;
 pub mod cache;
 pub mod limiter;
+pub mod lock;
 pub mod password;
+pub mod schema;
 pub mod store;
 
 pub use store::Store;
@@ -56,9 +62,10 @@ pub fn exposure(path: &Path) -> Option<&'static str> {
 
 /// The console's database. A new data directory is created 0700 and a new database 0600 (SQLite
 /// gives its WAL and shared-memory files the database's mode); an existing one that others can
-/// read is reported in the log, since it holds password hashes and sessions.
-pub async fn open(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
-    create_private_dir(data_dir).map_err(sqlx::Error::Io)?;
+/// read is reported in the log, since it holds password hashes and sessions. A database that a
+/// newer console wrote is refused, naming both versions; an older one is migrated forward.
+pub async fn open(data_dir: &Path) -> Result<SqlitePool, StoreError> {
+    create_private_dir(data_dir).map_err(store::fault)?;
     let file = data_dir.join(DATABASE);
     if !file.exists() {
         let mut new = std::fs::OpenOptions::new();
@@ -69,7 +76,7 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
             Ok(_) => {}
             // Another process created it between the check and here: use theirs.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(sqlx::Error::Io(e)),
+            Err(e) => return Err(store::fault(e)),
         }
     }
     for (what, path) in [
@@ -85,7 +92,7 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
         }
     }
     let options = SqliteConnectOptions::new()
-        .filename(file)
+        .filename(&file)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .busy_timeout(Duration::from_secs(5));
@@ -95,8 +102,20 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, sqlx::Error> {
         .max_connections(8)
         .test_before_acquire(false)
         .connect_with(options)
-        .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+        .await
+        .map_err(store::fault)?;
+    if let Some(applied) = schema::applied(&pool).await.map_err(store::fault)? {
+        schema::check_ours(&applied)
+            .map_err(|problem| StoreError(format!("{}: {problem}", file.display())))?;
+    } else if !schema::is_empty(&pool).await.map_err(store::fault)? {
+        return Err(StoreError(format!(
+            "{}: {}",
+            file.display(),
+            schema::SchemaProblem::Foreign
+        )));
+    }
+    schema::MIGRATOR.run(&pool).await.map_err(store::fault)?;
+    schema::record_writer(&pool).await.map_err(store::fault)?;
     Ok(pool)
 }
 
@@ -113,7 +132,7 @@ pub async fn open_all(
     data_dir: &Path,
     admin_password: Option<&SecretString>,
 ) -> Result<Opened, StoreError> {
-    let pool = open(data_dir).await.map_err(store::fault)?;
+    let pool = open(data_dir).await?;
     let sessions = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
     sessions.migrate().await.map_err(store::fault)?;
     let sessions = crate::http::sessions::SessionCache::new(sessions);

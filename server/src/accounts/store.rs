@@ -804,17 +804,20 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_database_of_the_first_two_migrations_upgrades_and_keeps_its_operators() {
+    async fn a_database_of_the_first_schema_upgrades_and_keeps_operators_audit_and_sessions() {
+        use tower_sessions::session_store::SessionStore;
         let dir = tempfile::tempdir().unwrap();
-        // The migrations as an older console had them: the first two.
+        // The migrations as the first console had them: the first one alone.
         let older = dir.path().join("older-migrations");
         std::fs::create_dir(&older).unwrap();
         let ours = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-        for name in ["0001_accounts.sql", "0002_password_epoch.sql"] {
-            std::fs::copy(ours.join(name), older.join(name)).unwrap();
-        }
+        std::fs::copy(
+            ours.join("0001_accounts.sql"),
+            older.join("0001_accounts.sql"),
+        )
+        .unwrap();
         let file = dir.path().join(crate::accounts::DATABASE);
-        {
+        let session = {
             let options = sqlx::sqlite::SqliteConnectOptions::new()
                 .filename(&file)
                 .create_if_missing(true);
@@ -825,31 +828,98 @@ mod tests {
                 .run(&pool)
                 .await
                 .unwrap();
-            // The admin as a console of those migrations wrote it.
+            // Two operators, audit lines and a session, as a console of that schema wrote them.
             let hash = password::hash(&SecretString::from("the old admin password")).unwrap();
-            sqlx::query(
-                "INSERT INTO operators (name, password_hash, role, disabled, created_ms, \
-                 updated_ms) VALUES ('admin', ?, 'admin', 0, 1, 1)",
-            )
-            .bind(hash.as_str())
-            .execute(&pool)
-            .await
-            .unwrap();
+            for (name, role) in [("admin", "admin"), ("olga", "operator")] {
+                sqlx::query(
+                    "INSERT INTO operators (name, password_hash, role, disabled, created_ms, \
+                     updated_ms) VALUES (?, ?, ?, 0, 1, 1)",
+                )
+                .bind(name)
+                .bind(hash.as_str())
+                .bind(role)
+                .execute(&pool)
+                .await
+                .unwrap();
+            }
+            for (at, action, target) in [(10, "add operator", "olga"), (20, "login", "admin")] {
+                sqlx::query(
+                    "INSERT INTO audit (at_ms, operator, action, target, outcome, request_id) \
+                     VALUES (?, 'admin', ?, ?, 'ok', 'r-old')",
+                )
+                .bind(at)
+                .bind(action)
+                .bind(target)
+                .execute(&pool)
+                .await
+                .unwrap();
+            }
+            let sessions = tower_sessions_sqlx_store::SqliteStore::new(pool.clone());
+            sessions.migrate().await.unwrap();
+            let mut record = tower_sessions::session::Record {
+                id: Default::default(),
+                data: [("marker".to_owned(), serde_json::json!("kept"))].into(),
+                expiry_date: tower_sessions::cookie::time::OffsetDateTime::now_utc()
+                    + tower_sessions::cookie::time::Duration::hours(1),
+            };
+            sessions.create(&mut record).await.unwrap();
             pool.close().await;
-        }
-        // The current console opens it: the later migrations apply, the admin stays and logs in
-        // with their old password, and has no login recorded from before.
-        let store = Store::new(crate::accounts::open(dir.path()).await.unwrap()).unwrap();
-        let before = store.operators().await.unwrap();
-        assert_eq!(before.len(), 1);
-        assert_eq!(before[0].last_login_ms, None);
-        assert_eq!(before[0].sign_on, None);
+            record.id
+        };
+        // The current console opens it: the later migrations apply, and everything stays.
+        let opened = crate::accounts::open_all(dir.path(), None).await.unwrap();
+        assert!(opened.generated_admin_password.is_none());
+        let store = opened.store;
+        let applied = crate::accounts::schema::applied(store.pool())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(applied.version(), crate::accounts::schema::newest());
+        assert_eq!(applied.written_by.as_deref(), Some(crate::VERSION));
+        let operators = store.operators().await.unwrap();
+        assert_eq!(operators.len(), 2);
+        assert!(operators
+            .iter()
+            .all(|o| o.last_login_ms.is_none() && o.sign_on.is_none()));
+        let audit = store.audit(&AuditQuery::newest(""), 10).await.unwrap();
+        let targets: Vec<&str> = audit.iter().map(|a| a.target.as_str()).collect();
+        assert_eq!(targets, ["admin", "olga"]);
+        assert!(audit.iter().all(|a| a.identity.is_none()));
+        let kept = opened
+            .sessions
+            .load(&session)
+            .await
+            .unwrap()
+            .expect("the session");
+        assert_eq!(kept.data["marker"], "kept");
+        // The old admin logs in with their old password.
         let old = SecretString::from("the old admin password");
         assert!(matches!(
             store.login("admin", &old, "c").await.unwrap(),
             LoginOutcome::Accepted { .. }
         ));
-        assert!(store.operators().await.unwrap()[0].last_login_ms.is_some());
+        store.pool().close().await;
+
+        // A newer console's database is refused, naming both versions.
+        let pool = crate::accounts::open(dir.path()).await.unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
+             execution_time) VALUES (999, 'later', 1, x'00', 0)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        let refused = crate::accounts::open(dir.path()).await.unwrap_err().0;
+        assert!(refused.contains("schema version 999"), "{refused}");
+        assert!(
+            refused.contains(&format!("up to {}", crate::accounts::schema::newest())),
+            "{refused}"
+        );
+        assert!(
+            refused.contains(&format!("written by DIS Dump Console {}", crate::VERSION)),
+            "{refused}"
+        );
     }
 
     #[tokio::test]

@@ -157,6 +157,20 @@ impl BackendSettings {
 }
 
 /// The process environment, as `from_lookup` reads it.
+/// The bundle's `site` folder beside the binary at `exe`, when it has the compiled bundle.
+fn site_beside(exe: &std::path::Path) -> Option<PathBuf> {
+    let site = exe.parent()?.join("site");
+    site.join("pkg").is_dir().then_some(site)
+}
+
+/// `CONSOLE_DATA_DIR` alone, for the commands that need nothing else (`server backup`,
+/// `server restore`).
+pub fn data_dir_from_env() -> Result<PathBuf, ConfigError> {
+    Ok(PathBuf::from(
+        getter(&env_lookup)("CONSOLE_DATA_DIR")?.unwrap_or(DEFAULT_DATA_DIR.into()),
+    ))
+}
+
 pub(crate) fn env_lookup(name: &str) -> Result<Option<String>, ()> {
     match std::env::var(name) {
         Ok(value) => Ok(Some(value)),
@@ -303,9 +317,20 @@ fn error(var: &'static str, problem: impl Into<String>) -> ConfigError {
 }
 
 impl Config {
-    /// Reads the process environment.
+    /// Reads the process environment. Without `LEPTOS_SITE_ROOT`, a `site` folder beside the
+    /// binary (the release bundle's layout) is the site root; in the source tree, where there is
+    /// none, `target/site` is.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(env_lookup)
+        let mut config = Self::from_lookup(env_lookup)?;
+        if getter(&env_lookup)("LEPTOS_SITE_ROOT")?.is_none() {
+            if let Some(site) = std::env::current_exe()
+                .ok()
+                .and_then(|exe| site_beside(&exe))
+            {
+                config.site_root = site;
+            }
+        }
+        Ok(config)
     }
 
     /// Reads variables through `lookup`, which answers `Err(())` for a value that is not UTF-8.
@@ -523,6 +548,19 @@ pub(super) mod tests {
         ("DIS_AK", "AKEXAMPLE123"),
         ("DIS_SK", "sk-very-secret-value"),
     ];
+
+    #[test]
+    fn the_bundle_s_site_beside_the_binary_is_found_and_the_source_tree_has_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let exe = dir.path().join("server");
+        assert_eq!(site_beside(&exe), None);
+        std::fs::create_dir_all(dir.path().join("site/pkg")).unwrap();
+        assert_eq!(site_beside(&exe), Some(dir.path().join("site")));
+        // In the source tree the binary is target/release/server: no target/release/site.
+        let tree =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/server");
+        assert_eq!(site_beside(&tree), None);
+    }
 
     #[test]
     fn console_settings_are_checked_and_named() {

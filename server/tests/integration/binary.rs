@@ -74,13 +74,19 @@ fn an_address_in_use_is_reported_against_leptos_site_addr() {
 struct Running {
     child: Child,
     lines: mpsc::Receiver<String>,
+    /// The lines read before the listening address.
+    seen: Vec<String>,
     base: String,
     _data: tempfile::TempDir,
 }
 
 impl Running {
     fn start(extra: &[(&str, &str)]) -> Running {
-        let data = tempfile::tempdir().unwrap();
+        Running::start_in(tempfile::tempdir().unwrap(), extra)
+    }
+
+    /// A console whose data directory is `nested/state` under `data`.
+    fn start_in(data: tempfile::TempDir, extra: &[(&str, &str)]) -> Running {
         let mut cmd = server();
         cmd.env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
             .env("CONSOLE_DATA_DIR", data.path().join("nested/state"));
@@ -98,10 +104,12 @@ impl Running {
                 }
             }
         });
+        let mut seen = Vec::new();
         let base = loop {
             let line = lines
                 .recv_timeout(Duration::from_secs(20))
                 .expect("the server announces where it listens");
+            seen.push(line.clone());
             if let Some(at) = line.find("http://127.0.0.1:") {
                 let url: String = line[at..]
                     .chars()
@@ -117,9 +125,14 @@ impl Running {
         Running {
             child,
             lines,
+            seen,
             base,
             _data: data,
         }
+    }
+
+    fn data_dir(&self) -> std::path::PathBuf {
+        self._data.path().join("nested/state")
     }
 
     fn signal(&self, name: &str) {
@@ -171,7 +184,7 @@ fn sigterm_and_sigint_stop_the_server_cleanly() {
 
 #[test]
 fn json_logs_carry_the_request_id_of_each_request() {
-    let running = Running::start(&[("LOG_FORMAT", "json"), ("RUST_LOG", "info")]);
+    let mut running = Running::start(&[("LOG_FORMAT", "json"), ("RUST_LOG", "info")]);
     let response = get(&format!("{}/healthz", running.base));
     let id = response.headers()["x-request-id"]
         .to_str()
@@ -183,6 +196,7 @@ fn json_logs_carry_the_request_id_of_each_request() {
             .lines
             .recv_timeout(Duration::from_secs(10))
             .expect("a log line for the request");
+        running.seen.push(line.clone());
         if line.contains(&id) {
             break line;
         }
@@ -191,6 +205,57 @@ fn json_logs_carry_the_request_id_of_each_request() {
     assert_eq!(event["span"]["request_id"], id.as_str());
     assert_eq!(event["span"]["route"], "/healthz");
     assert_eq!(event["level"], "INFO");
+
+    // Every line the process wrote, start-up announcements included, is one JSON object with
+    // time, level, target and message, and no colour codes (stdout is a pipe here).
+    running.signal("TERM");
+    assert_eq!(running.wait_exit().code(), Some(0));
+    let rest: Vec<String> = running.lines.iter().collect();
+    let mut messages = Vec::new();
+    for line in running.seen.iter().chain(&rest) {
+        assert!(!line.contains('\u{1b}'), "a colour code: {line:?}");
+        let event: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        for field in ["timestamp", "level", "target"] {
+            assert!(event[field].is_string(), "{field} in {line}");
+        }
+        messages.push(event["fields"]["message"].as_str().expect(line).to_owned());
+    }
+    let all = messages.join("\n");
+    assert!(all.contains("DIS Dump Console is listening"), "{all}");
+    // A first start with JSON logs never writes the generated password.
+    assert!(
+        all.contains("generated password, which is not logged"),
+        "{all}"
+    );
+    assert!(!all.contains("log in as admin with password"), "{all}");
+}
+
+#[test]
+fn text_logs_to_a_pipe_have_no_colour_codes() {
+    let mut running = Running::start(&[("LOG_FORMAT", "text"), ("RUST_LOG", "info")]);
+    get(&format!("{}/healthz", running.base));
+    running.signal("TERM");
+    assert_eq!(running.wait_exit().code(), Some(0));
+    let rest: Vec<String> = running.lines.iter().collect();
+    let lines: Vec<&String> = running.seen.iter().chain(&rest).collect();
+    assert!(lines.iter().any(|l| l.contains("/healthz")), "{lines:?}");
+    assert!(lines.iter().all(|l| !l.contains('\u{1b}')), "{lines:?}");
+}
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = server().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let expected = format!("server {} (commit ", env!("CARGO_PKG_VERSION"));
+    assert!(text.starts_with(&expected), "{text}");
+    let commit = text[expected.len()..].trim_end().trim_end_matches(')');
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{text}"
+    );
 }
 
 #[test]
@@ -327,4 +392,173 @@ fn the_first_start_prints_the_admin_password_once_and_the_cli_manages_operators(
         "{listed}"
     );
     assert!(!listed.contains("argon2"));
+}
+
+/// The audit table's rows, oldest first, read from the database file at `db`.
+async fn audit_rows(db: &std::path::Path) -> Vec<(i64, i64, String, String, String, String)> {
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let rows = sqlx::query_as(
+        "SELECT id, at_ms, operator, action, target, request_id FROM audit ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    rows
+}
+
+/// `server backup|restore FILE` on `data`.
+fn copy_command(
+    what: &str,
+    data: &std::path::Path,
+    file: &std::path::Path,
+) -> std::process::Output {
+    server()
+        .env("CONSOLE_DATA_DIR", data)
+        .arg(what)
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_backup_under_load_restores_with_every_audit_line_written_before_it() {
+    const PASSWORD: &str = "the admin password of the backup test";
+    let running = Running::start(&[
+        ("CONSOLE_ADMIN_PASSWORD", PASSWORD),
+        ("CONSOLE_DEMO_TRAFFIC", "off"),
+    ]);
+    let data = running.data_dir();
+    let db = data.join("console.db");
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("console-backup.db");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+
+    // Four sessions at once, each logging in, adding an operator and logging out, over and over:
+    // audit lines, sessions and operators change all through the backup.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let load: Vec<_> = (0..4)
+        .map(|worker| {
+            let (base, stop) = (running.base.clone(), stop.clone());
+            rt.spawn(async move {
+                let mut rounds = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let client = reqwest::Client::builder()
+                        .cookie_store(true)
+                        .redirect(reqwest::redirect::Policy::none())
+                        .build()
+                        .unwrap();
+                    let login = client
+                        .post(format!("{base}/api/login"))
+                        .form(&[("name", "admin"), ("password", PASSWORD), ("next", "/")])
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(login.status(), 200);
+                    let edit = serde_json::json!({ "edit": { "Add": {
+                        "name": format!("load-{worker}-{rounds}"),
+                        "role": "Viewer",
+                        "password": "a password for the load",
+                    }}});
+                    let added = client
+                        .post(format!("{base}/api/save_operator"))
+                        .json(&edit)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(added.status(), 200, "{}", added.text().await.unwrap());
+                    client
+                        .post(format!("{base}/api/logout"))
+                        .send()
+                        .await
+                        .unwrap();
+                    rounds += 1;
+                }
+                rounds
+            })
+        })
+        .collect();
+    // Some history first, then the lines the backup must hold: every one written before it.
+    rt.block_on(async {
+        while audit_rows(&db).await.len() < 20 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    let before = rt.block_on(audit_rows(&db));
+    let backed_up = copy_command("backup", &data, &file);
+    assert!(
+        backed_up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backed_up.stderr)
+    );
+    let said = String::from_utf8_lossy(&backed_up.stdout);
+    assert!(
+        said.contains("Backed up") && said.contains("audit lines"),
+        "{said}"
+    );
+    // The load went on through the backup.
+    let during = rt.block_on(audit_rows(&db));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let rounds: u32 = rt.block_on(async {
+        let mut total = 0;
+        for task in load {
+            total += task.await.unwrap();
+        }
+        total
+    });
+    assert!(
+        rounds >= 4 && during.len() > before.len(),
+        "{rounds} rounds"
+    );
+
+    // Not over a running console, nor beside one.
+    let refused = copy_command("restore", &data, &file);
+    assert_eq!(refused.status.code(), Some(2));
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("a console is running") && why.contains(&running.child.id().to_string()),
+        "{why}"
+    );
+    let second = refuses_to_start(
+        server()
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("CONSOLE_DATA_DIR", &data),
+    );
+    assert!(
+        second.contains("CONSOLE_DATA_DIR") && second.contains("a console is running"),
+        "{second}"
+    );
+
+    // Restored into a new data directory, it opens, logs in and holds every line.
+    let restored_data = tempfile::tempdir().unwrap();
+    let target = restored_data.path().join("nested/state");
+    let restored = copy_command("restore", &target, &file);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    let after = rt.block_on(audit_rows(&target.join("console.db")));
+    let missing: Vec<_> = before.iter().filter(|row| !after.contains(row)).collect();
+    assert!(missing.is_empty(), "lost audit lines: {missing:?}");
+    assert!(after.len() >= before.len());
+
+    let console = Running::start_in(restored_data, &[("CONSOLE_DEMO_TRAFFIC", "off")]);
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/api/login", console.base))
+            .form(&[("name", "admin"), ("password", PASSWORD), ("next", "/")])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 200);
 }
