@@ -13,12 +13,13 @@ E2E_PROFILE ?= release
 # cargo-leptos runs the first wasm-opt on PATH: binaryen's, from tools/ (see install-tools.sh).
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(PATH)
 
-.PHONY: help run test tools tools-test build build-release unit sdk e2e lint fmt clean
+.PHONY: help run test tools tools-test build build-release unit sdk e2e dist dist-check lint fmt clean
 
 help:
 	@echo "make run    build (release) and start the console on http://127.0.0.1:3000"
 	@echo "make test   every test: cargo test, then Playwright against a fresh release build"
 	@echo "make lint   rustfmt check and clippy with warnings denied"
+	@echo "make dist   the release bundle for a host: dist/dis-console-<version>-<target>.tar.gz"
 
 tools:
 	@scripts/install-tools.sh build
@@ -50,10 +51,19 @@ sdk: tools-test
 e2e: tools-test $(if $(filter release,$(E2E_PROFILE)),build-release,build)
 	cd end2end && E2E_PORT=$(E2E_PORT) E2E_SERVER_BIN=../target/$(E2E_PROFILE)/server npx playwright test
 
+# The deploy bundle (deploy/DEPLOY.md): binary, site, systemd unit, environment and nginx examples.
+dist: build-release
+	scripts/dist.sh
+
+# The bundle unpacked and started as an operator would, and its unit checked by systemd-analyze.
+dist-check: dist
+	python3 tests/dist/check_bundle.py dist/dis-console-*.tar.gz
+
 test: tools-test
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory sdk
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory dist-check
 
 lint:
 	cargo fmt --all -- --check
@@ -65,4 +75,4 @@ fmt:
 
 clean:
 	cargo clean
-	rm -rf tools/node_modules tools/sdk-venv end2end/node_modules end2end/test-results end2end/playwright-report
+	rm -rf dist tools/node_modules tools/sdk-venv end2end/node_modules end2end/test-results end2end/playwright-report

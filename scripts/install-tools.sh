@@ -5,7 +5,9 @@
 #   scripts/install-tools.sh build   toolchain for `make run`: wasm target, cargo-leptos,
 #                                    wasm-bindgen-cli (the version in Cargo.lock), and binaryen's
 #                                    wasm-opt from npm (tools/)
-#   scripts/install-tools.sh test    the same, plus Debian's chromium and the end2end npm packages
+#   scripts/install-tools.sh test    the same, plus Debian's chromium, binutils' strip and
+#                                    systemd-analyze (the deploy bundle's check), and the end2end
+#                                    npm packages
 #
 # Everything comes from the package registries (crates.io, Debian, npm); nothing downloads a
 # browser or a prebuilt tool from anywhere else.
@@ -58,6 +60,8 @@ need_deb nodejs node
 need_deb npm npm
 if [ "$mode" = test ]; then
   need_deb chromium chromium
+  need_deb binutils strip
+  need_deb systemd systemd-analyze
 fi
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${apt_missing[*]}"

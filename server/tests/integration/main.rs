@@ -5,6 +5,7 @@
 mod common;
 
 mod binary;
+mod deploy;
 mod dis;
 mod faults;
 mod files;
