@@ -5,9 +5,9 @@
 #   scripts/install-tools.sh build   toolchain for `make run`: wasm target, cargo-leptos,
 #                                    wasm-bindgen-cli (the version in Cargo.lock), and binaryen's
 #                                    wasm-opt from npm (tools/)
-#   scripts/install-tools.sh test    the same, plus Debian's chromium, binutils' strip and
-#                                    systemd-analyze (the deploy bundle's check), and the end2end
-#                                    npm packages
+#   scripts/install-tools.sh test    the same, plus Debian's chromium, and strip,
+#                                    systemd-analyze, nginx and openssl for the deploy bundle's
+#                                    check, and the end2end npm packages
 #
 # Everything comes from the package registries (crates.io, Debian, npm); nothing downloads a
 # browser or a prebuilt tool from anywhere else.
@@ -62,9 +62,18 @@ if [ "$mode" = test ]; then
   need_deb chromium chromium
   need_deb binutils strip
   need_deb systemd systemd-analyze
+  need_deb nginx nginx
+  need_deb openssl openssl
 fi
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${apt_missing[*]}"
+  # Installed, never started: nginx runs only inside the bundle's check, on its own ports. A
+  # policy-rc.d that answers 101 keeps the packages' scripts from starting services.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    as_root sh -c "printf '#!/bin/sh\nexit 101\n' >$policy && chmod 0755 $policy"
+    trap 'as_root rm -f "$policy"' EXIT
+  fi
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_missing[@]}"
 fi

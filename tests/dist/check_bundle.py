@@ -5,9 +5,11 @@ Unpacks dist/dis-console-<version>-<target>.tar.gz into a temporary directory, s
 from there (outside the source tree, so it must find its site beside itself) with an environment
 file made from the bundle's own example, on a free port with a fresh state directory; waits for
 /readyz, logs in, lists the demo streams, reads the precompressed bundle, then stops it with
-SIGTERM and checks the exit status and that every log line is one JSON object. Then checks the
-service unit with `systemd-analyze verify` and scores it with `systemd-analyze security`; where
-that tool cannot run here, says why and skips that part.
+SIGTERM and checks the exit status and that every log line is one JSON object. Then starts it again
+on the same state behind nginx, configured from the bundle's nginx example, and uses it over TLS
+as a browser would. Last, checks the service unit with `systemd-analyze verify` and scores it with
+`systemd-analyze security`. Where nginx, openssl or systemd-analyze is missing or cannot run
+here, it says why and skips that part.
 
 Standard library only: the machine's python3 runs it.
 """
@@ -18,7 +20,10 @@ import os
 import queue
 import secrets
 import shutil
+import pwd
 import signal
+import socket
+import ssl
 import subprocess
 import sys
 import tarfile
@@ -169,11 +174,12 @@ class Client:
         def redirect_request(self, *args, **kwargs):
             return None
 
-    def __init__(self, base):
+    def __init__(self, base, ca_file=None):
         self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self.NoRedirect()
-        )
+        handlers = [urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self.NoRedirect()]
+        if ca_file:
+            handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=ca_file)))
+        self.opener = urllib.request.build_opener(*handlers)
 
     def request(self, path, data=None, headers=None):
         request = urllib.request.Request(self.base + path, data=data, headers=headers or {})
@@ -217,18 +223,7 @@ def check_console(root, work):
             time.sleep(0.2)
         say(f"ready at {base}")
 
-        status, _, body = client.post_form(
-            "/api/login", {"name": "admin", "password": password, "next": "/"}
-        )
-        if status != 200:
-            fail(f"login answered {status}: {body.decode(errors='replace')}")
-        status, _, body = client.post_form("/api/list_stream_page", {"limit": "10", "filter": ""})
-        if status != 200:
-            fail(f"the streams list answered {status}: {body.decode(errors='replace')}")
-        names = sorted(s["stream_name"] for s in json.loads(body)["streams"])
-        if names != DEMO_STREAMS:
-            fail(f"the demo streams are {names}")
-        say(f"logged in as admin and listed {', '.join(names)}")
+        log_in_and_list(client, password)
 
         status, headers, body = client.request(
             "/pkg/dis-console.wasm", headers={"Accept-Encoding": "br"}
@@ -260,6 +255,156 @@ def check_console(root, work):
     if password in "\n".join(console.lines):
         fail("admin's password reached the log")
     say(f"SIGTERM: exit status 0; {len(console.lines)} log lines, each one JSON object")
+    return state, password
+
+
+def log_in_and_list(client, password, headers=None):
+    """Logs in as admin and lists the demo streams; the login's answer headers."""
+    body = urllib.parse.urlencode({"name": "admin", "password": password, "next": "/"}).encode()
+    form = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+    status, answer, text = client.request("/api/login", body, form)
+    if status != 200:
+        fail(f"login answered {status}: {text.decode(errors='replace')}")
+    body = urllib.parse.urlencode({"limit": "10", "filter": ""}).encode()
+    status, _, text = client.request("/api/list_stream_page", body, form)
+    if status != 200:
+        fail(f"the streams list answered {status}: {text.decode(errors='replace')}")
+    names = sorted(s["stream_name"] for s in json.loads(text)["streams"])
+    if names != DEMO_STREAMS:
+        fail(f"the demo streams are {names}")
+    say(f"logged in as admin and listed {', '.join(names)}")
+    return answer
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process, what):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            fail(f"{what} exited with status {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    fail(f"{what} did not listen on {port} within 30 s")
+
+
+def nginx_site(example, console_port, tls_port, http_port, cert, key):
+    """The bundle's nginx example, put on this test's ports, name and certificate. Each change
+    must find its line: an example that changes shape fails here instead of going untested."""
+    with open(example) as f:
+        text = f.read()
+    for old, new in [
+        ("server 127.0.0.1:3000;", f"server 127.0.0.1:{console_port};"),
+        ("    listen [::]:80;\n", ""),
+        ("    listen [::]:443 ssl http2;\n", ""),
+        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{tls_port} ssl http2;"),
+        ("server_name dis-console.example.com;", "server_name localhost;"),
+        ("/etc/ssl/certs/dis-console.example.com.pem", cert),
+        ("/etc/ssl/private/dis-console.example.com.key", key),
+    ]:
+        if old not in text:
+            fail(f"nginx.conf.example has no {old.strip()!r}")
+        text = text.replace(old, new)
+    return text
+
+
+def check_behind_nginx(root, work, state, password):
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    openssl = shutil.which("openssl")
+    if not nginx or not openssl:
+        say("skipped the nginx check: nginx or openssl is not installed (Debian's packages)")
+        return
+    cert, key = os.path.join(work, "tls.pem"), os.path.join(work, "tls.key")
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+         "-keyout", key, "-out", cert],
+        check=True, capture_output=True,
+    )
+    console_port, tls_port, http_port = free_port(), free_port(), free_port()
+    public = f"https://localhost:{tls_port}"
+    env_file = os.path.join(work, "dis-console.env")
+    write_env_file(
+        os.path.join(root, "deploy", "dis-console.env.example"),
+        env_file,
+        {
+            "LEPTOS_SITE_ADDR": f"127.0.0.1:{console_port}",
+            "CONSOLE_DATA_DIR": state,
+            "CONSOLE_PUBLIC_URL": public,
+            "CONSOLE_TRUSTED_PROXIES": "127.0.0.1",
+            "LOG_FORMAT": "json",
+        },
+    )
+    site = os.path.join(work, "dis-console.conf")
+    with open(site, "w") as f:
+        f.write(nginx_site(os.path.join(root, "deploy", "nginx.conf.example"),
+                           console_port, tls_port, http_port, cert, key))
+    conf = os.path.join(work, "nginx.conf")
+    temp = os.path.join(work, "nginx-temp")
+    os.mkdir(temp)
+    user = pwd.getpwuid(os.getuid()).pw_name
+    with open(conf, "w") as f:
+        f.write(
+            (f"user {user};\n" if os.getuid() == 0 else "")
+            + f"daemon off;\nworker_processes 1;\npid {work}/nginx.pid;\n"
+            f"error_log {work}/nginx-error.log;\nevents {{ worker_connections 64; }}\n"
+            f"http {{\n  access_log off;\n"
+            + "".join(f"  {kind}_temp_path {temp}/{kind};\n"
+                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+            + f"  include {site};\n}}\n"
+        )
+    tested = subprocess.run([nginx, "-t", "-c", conf, "-e", f"{work}/nginx-error.log"],
+                            capture_output=True, text=True)
+    if tested.returncode != 0:
+        fail(f"nginx -t refuses the example:\n{tested.stderr}")
+    say("nginx -t accepts the example")
+
+    console = Console(root, env_file, cwd=work)
+    proxy = subprocess.Popen([nginx, "-c", conf, "-e", f"{work}/nginx-error.log"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        console.url()
+        wait_for_port(tls_port, proxy, "nginx")
+        client = Client(public, ca_file=cert)
+        deadline = time.monotonic() + 30
+        while (status := client.request("/readyz")[0]) != 200:
+            if time.monotonic() > deadline:
+                fail(f"/readyz through nginx answered {status}")
+            time.sleep(0.2)
+        # A browser's change: from the public origin, with its cookie over TLS only.
+        browser = {"Origin": public, "Sec-Fetch-Site": "same-origin"}
+        answer = log_in_and_list(client, password, browser)
+        cookie = {k.lower(): v for k, v in answer.items()}.get("set-cookie", "")
+        if not cookie.startswith("__Host-") or "Secure" not in cookie:
+            fail(f"the session cookie behind TLS is not __Host- and Secure: {cookie}")
+        status, headers, _ = client.request("/streams")
+        hsts = {k.lower(): v for k, v in headers.items()}.get("strict-transport-security")
+        if status != 200 or not hsts:
+            fail(f"the streams page through nginx: {status}, HSTS {hsts!r}")
+        # Host passes through unchanged, so the console still refuses a name it does not have.
+        status, _, _ = client.request("/streams", headers={"Host": "rebound.example"})
+        if status != 421:
+            fail(f"a foreign Host through nginx answered {status}, not 421")
+        status, headers, _ = Client(f"http://localhost:{http_port}").request("/streams")
+        location = {k.lower(): v for k, v in headers.items()}.get("location", "")
+        if status != 301 or not location.startswith("https://localhost"):
+            fail(f"plain http answered {status} {location}")
+        say(f"behind nginx at {public}: Secure __Host- cookie, HSTS, a foreign Host refused, http redirected")
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=20)
+        if console.process.poll() is None:
+            status = console.stop()
+            if status != 0:
+                fail(f"SIGTERM behind nginx: exit status {status}")
 
 
 def check_unit(root, work):
@@ -307,7 +452,8 @@ def main():
     try:
         root = unpack(sys.argv[1], work)
         say(f"unpacked {os.path.basename(sys.argv[1])}")
-        check_console(root, work)
+        state, password = check_console(root, work)
+        check_behind_nginx(root, work, state, password)
         check_unit(root, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
