@@ -81,8 +81,8 @@ pub fn run(cli: Cli) -> Result<(), StartupError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(),
         Command::User { action } => user(action),
-        Command::Backup { file } => copy(Copy::Backup, file),
-        Command::Restore { file } => copy(Copy::Restore, file),
+        Command::Backup { file } => transfer(Transfer::Backup, file),
+        Command::Restore { file } => transfer(Transfer::Restore, file),
         Command::DisBackend {
             listen,
             data,
@@ -183,12 +183,12 @@ fn user(action: UserAction) -> Result<(), StartupError> {
     })
 }
 
-enum Copy {
+enum Transfer {
     Backup,
     Restore,
 }
 
-fn copy(direction: Copy, file: PathBuf) -> Result<(), StartupError> {
+fn transfer(direction: Transfer, file: PathBuf) -> Result<(), StartupError> {
     use crate::accounts::backup::{self, CopyError};
     let data_dir = crate::config::data_dir_from_env()?;
     let error = |e: CopyError| match e {
@@ -197,7 +197,7 @@ fn copy(direction: Copy, file: PathBuf) -> Result<(), StartupError> {
     };
     startup::runtime()?.block_on(async {
         match direction {
-            Copy::Backup => {
+            Transfer::Backup => {
                 let summary = backup::backup(&data_dir, &file).await.map_err(error)?;
                 println!(
                     "Backed up {} to {}: {summary}.",
@@ -205,7 +205,7 @@ fn copy(direction: Copy, file: PathBuf) -> Result<(), StartupError> {
                     file.display()
                 );
             }
-            Copy::Restore => {
+            Transfer::Restore => {
                 let restored = backup::restore(&data_dir, &file).await.map_err(error)?;
                 println!(
                     "Restored {} into {}: {}. Its sessions were ended: operators log in again.",
