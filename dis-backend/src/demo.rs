@@ -40,7 +40,8 @@ pub fn tick(state: &mut State, now_ms: i64) -> std::io::Result<()> {
         let Some(stream) = state.streams.get_mut(name) else {
             continue;
         };
-        let count = stream.partitions.len();
+        let open = stream.open_partitions();
+        let count = open.len();
         if count == 0 {
             continue;
         }
@@ -52,7 +53,7 @@ pub fn tick(state: &mut State, now_ms: i64) -> std::io::Result<()> {
             ));
             let i = stream.next_partition % count;
             stream.next_partition = (i + 1) % count;
-            stream.partitions[i].append(&[(now_ms, data.as_str())])?;
+            stream.partitions[open[i]].append(&[(now_ms, data.as_str())])?;
         }
     }
     Ok(())

@@ -66,6 +66,8 @@ pub struct BackendConfig {
     pub demo_traffic: bool,
     /// A folder whose files queue faults (see [`faults::Faults::load_dir`]); tests only.
     pub fault_dir: Option<PathBuf>,
+    /// The project's partition quotas, which creating and scaling streams meet.
+    pub partition_quota: app::domain::stream::PartitionQuota,
 }
 
 impl std::fmt::Debug for BackendConfig {

@@ -20,6 +20,41 @@ pub const TRAFFIC_KEPT_MS: i64 = 7 * 86_400_000 + 3_600_000;
 pub struct State {
     pub streams: BTreeMap<String, Stream>,
     pub next_id: u64,
+    /// Consumer applications, by name.
+    #[serde(default)]
+    pub apps: BTreeMap<String, App>,
+}
+
+/// A consumer application and the checkpoints it committed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct App {
+    pub id: String,
+    pub create_time: i64,
+    /// LAST_READ checkpoints: stream name, then partition index, to the sequence number.
+    #[serde(default)]
+    pub checkpoints: BTreeMap<String, BTreeMap<usize, Checkpoint>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub sequence_number: u64,
+    #[serde(default)]
+    pub metadata: Option<String>,
+}
+
+/// What a stream was created with beyond its name, type and partitions.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct StreamSettings {
+    pub data_schema: Option<String>,
+    pub compression_format: Option<String>,
+    pub csv_delimiter: Option<String>,
+    pub tags: Vec<(String, String)>,
+    /// Auto-scaling's fewest and most partitions, when it is on.
+    pub auto_scale: Option<(u32, u32)>,
+    pub last_modified_time: i64,
+    /// Each scaling: when (epoch ms), from, to.
+    pub scalings: Vec<(i64, u32, u32)>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -36,9 +71,45 @@ pub struct Stream {
     /// Round-robin position for records without a key.
     #[serde(default)]
     pub next_partition: usize,
+    #[serde(default)]
+    pub settings: StreamSettings,
 }
 
 impl Stream {
+    /// The partitions that take records: those a scaling down has not closed.
+    pub fn open_partitions(&self) -> Vec<usize> {
+        (0..self.partitions.len())
+            .filter(|i| !self.partitions[*i].closed)
+            .collect()
+    }
+
+    /// Scales to `target` open partitions: closing the newest open ones (they stay readable
+    /// until their records expire), or adding new ones, which every dump task reads from their
+    /// start. Opens the new partitions' logs under `data_dir`.
+    pub fn scale(&mut self, target: usize, data_dir: &Path) -> std::io::Result<()> {
+        let open = self.open_partitions();
+        if target < open.len() {
+            for i in &open[target..] {
+                self.partitions[*i].closed = true;
+            }
+            return Ok(());
+        }
+        for _ in open.len()..target {
+            let index = self.partitions.len();
+            let mut partition = Partition::default();
+            partition.open_log(&log_file(data_dir, &self.id, index))?;
+            let start = partition.log.first();
+            self.partitions.push(partition);
+            for task in &mut self.tasks {
+                task.partitions.push(TaskPartition {
+                    offset: start,
+                    ..TaskPartition::default()
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Opens the logs of the stream's partitions under `data_dir` (see [`log_file`]).
     pub fn open_logs(&mut self, data_dir: &Path) -> std::io::Result<()> {
         for (i, p) in self.partitions.iter_mut().enumerate() {
@@ -66,6 +137,7 @@ impl Stream {
             partitions: (0..partitions).map(|_| Partition::default()).collect(),
             tasks: Vec::new(),
             next_partition: 0,
+            settings: StreamSettings::default(),
         }
     }
 }
@@ -75,6 +147,9 @@ impl Stream {
 pub struct Partition {
     #[serde(skip)]
     pub log: PartitionLog,
+    /// Closed by a scaling down: read, never written.
+    #[serde(default)]
+    pub closed: bool,
     /// Put and read figures by the minute (epoch seconds of the minute's start).
     #[serde(default)]
     pub traffic: BTreeMap<i64, Traffic>,

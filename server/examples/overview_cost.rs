@@ -32,6 +32,7 @@ async fn main() {
             stream_type: None,
             data_type: Some("JSON".into()),
             data_duration: None,
+            ..Default::default()
         })
         .await
         .expect("stream");

@@ -98,6 +98,7 @@ pub async fn connect(config: &Config) -> Result<Connection, String> {
                     seed_demo: true,
                     demo_traffic: config.demo_traffic,
                     fault_dir: config.backend_fault_dir.clone(),
+                    partition_quota: config.partition_quota,
                 },
                 listener,
                 obs_listener,

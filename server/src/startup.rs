@@ -237,6 +237,7 @@ pub fn dis_backend(
             seed_demo: true,
             demo_traffic: settings.demo_traffic,
             fault_dir: None,
+            partition_quota: settings.partition_quota,
         };
         let handle = dis_backend::start(config, listener, obs_listener)
             .await

@@ -21,7 +21,21 @@ from huaweicloudsdkdis.v2 import (
     BatchStopTransferTaskReq,
     BatchStopTransferTaskRequest,
     BatchTransferTask,
+    CommitCheckpointReq,
+    CommitCheckpointRequest,
     ConsumeRecordsRequest,
+    CreateAppReq,
+    CreateAppRequest,
+    CSVProperties,
+    DeleteAppRequest,
+    DeleteStreamRequest,
+    ListAppRequest,
+    ShowConsumerStateRequest,
+    Tag,
+    UpdatePartitionCountReq,
+    UpdatePartitionCountRequest,
+    UpdateStreamReq,
+    UpdateStreamRequest,
     CreateObsTransferTaskRequest,
     CreateStreamReq,
     CreateStreamRequest,
@@ -160,6 +174,62 @@ def main(endpoint):
     client.delete_transfer_task(DeleteTransferTaskRequest(stream_name=stream, task_name="sdk-parquet"))
     expect_error(lambda: client.show_transfer_task(ShowTransferTaskRequest(stream_name=stream, task_name="sdk-parquet")),
                  "DIS.4354")
+
+    # A consumer application: its checkpoint and how far behind it is, per partition.
+    app = "sdk-app-" + uuid.uuid4().hex[:6]
+    client.create_app(CreateAppRequest(body=CreateAppReq(app_name=app)))
+    expect_error(lambda: client.create_app(CreateAppRequest(body=CreateAppReq(app_name=app))), "DIS.4200")
+    client.commit_checkpoint(CommitCheckpointRequest(body=CommitCheckpointReq(
+        app_name=app, checkpoint_type="LAST_READ", stream_name=stream, partition_id=shard, sequence_number="0")))
+    state = client.show_consumer_state(ShowConsumerStateRequest(
+        app_name=app, stream_name=stream, checkpoint_type="LAST_READ"))
+    first = state.partition_consuming_states[0]
+    assert (first.sequence_number, first.earliest_offset, first.latest_offset) == ("0", 0, 1), first
+    apps = client.list_app(ListAppRequest(limit=10, stream_name=stream))
+    assert [a.app_name for a in apps.apps] == [app] and apps.apps[0].commit_checkpoint_stream_names == [stream], apps
+    client.delete_app(DeleteAppRequest(app_name=app))
+    expect_error(lambda: client.show_consumer_state(ShowConsumerStateRequest(
+        app_name=app, stream_name=stream, checkpoint_type="LAST_READ")), "DIS.4200")
+
+    # A stream's own life cycle: created with a schema, tags and auto-scaling, scaled, changed,
+    # and deleted with its tasks.
+    csv = "sdk-csv-" + uuid.uuid4().hex[:6]
+    schema = json.dumps({"type": "record", "name": "metric",
+                         "fields": [{"name": "host", "type": "string"}, {"name": "value", "type": "double"}]})
+    client.create_stream(CreateStreamRequest(body=CreateStreamReq(
+        stream_name=csv, partition_count=2, stream_type="COMMON", data_type="CSV", data_duration=48,
+        data_schema=schema, csv_properties=CSVProperties(delimiter=";"), compression_format="snappy",
+        auto_scale_enabled=True, auto_scale_min_partition_count=1, auto_scale_max_partition_count=4,
+        tags=[Tag(key="team", value="metrics")])))
+    shown = client.show_stream(ShowStreamRequest(stream_name=csv))
+    assert (shown.retention_period, shown.data_schema, shown.csv_properties.delimiter) == (48, schema, ";"), shown
+    assert shown.auto_scale_enabled and shown.tags[0].key == "team", shown
+    expect_error(lambda: client.create_stream(CreateStreamRequest(body=CreateStreamReq(
+        stream_name="sdk-short", partition_count=1, data_duration=12))), "DIS.4200")
+    expect_error(lambda: client.create_stream(CreateStreamRequest(body=CreateStreamReq(
+        stream_name="sdk-many", partition_count=49))), "DIS.4308")
+
+    client.update_partition_count(UpdatePartitionCountRequest(stream_name=csv, body=UpdatePartitionCountReq(
+        stream_name=csv, target_partition_count=3)))
+    scaled = client.show_stream(ShowStreamRequest(stream_name=csv))
+    assert scaled.writable_partition_count == 3, scaled
+    changes = [(c.src_partition_count, c.target_partition_count) for c in scaled.update_partition_counts]
+    assert changes == [(2, 3)], changes
+    expect_error(lambda: client.update_partition_count(UpdatePartitionCountRequest(
+        stream_name=csv, body=UpdatePartitionCountReq(stream_name=csv, target_partition_count=3))), "DIS.4200")
+
+    client.update_stream(UpdateStreamRequest(stream_name=csv, body=UpdateStreamReq(
+        stream_name=csv, data_duration=72, auto_scale_enabled=False)))
+    changed = client.show_stream(ShowStreamRequest(stream_name=csv))
+    assert changed.retention_period == 72 and not changed.auto_scale_enabled, changed
+    expect_error(lambda: client.update_stream(UpdateStreamRequest(stream_name=csv, body=UpdateStreamReq(
+        stream_name=csv, data_duration=100))), "DIS.4200")
+
+    client.delete_stream(DeleteStreamRequest(stream_name=csv))
+    expect_error(lambda: client.show_stream(ShowStreamRequest(stream_name=csv)), "DIS.4301")
+    client.delete_stream(DeleteStreamRequest(stream_name=stream))
+    expect_error(lambda: client.list_transfer_tasks(ListTransferTasksRequest(stream_name=stream)), "DIS.4301")
+    expect_error(lambda: client.delete_stream(DeleteStreamRequest(stream_name=stream)), "DIS.4301")
 
     # A wrong secret key is refused as DIS refuses it.
     bad = DisClient.new_builder().with_credentials(

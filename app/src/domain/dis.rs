@@ -80,6 +80,16 @@ pub struct DescribeStreamResponse {
     pub readable_partition_count: u32,
     pub partitions: Vec<StreamPartition>,
     pub has_more_partitions: bool,
+    /// An Avro schema, as JSON text, for JSON and CSV streams.
+    pub data_schema: Option<String>,
+    pub compression_format: Option<String>,
+    pub csv_properties: Option<super::stream::CsvProperties>,
+    /// The stream's scalings, newest last.
+    pub update_partition_counts: Vec<super::stream::PartitionCountChange>,
+    pub tags: Vec<super::stream::Tag>,
+    pub auto_scale_enabled: bool,
+    pub auto_scale_min_partition_count: Option<u32>,
+    pub auto_scale_max_partition_count: Option<u32>,
 }
 
 impl DescribeStreamResponse {
@@ -98,18 +108,7 @@ pub struct StreamPartition {
     pub sequence_number_range: String,
 }
 
-/// `POST /v2/{project}/streams`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreateStreamRequest {
-    pub stream_name: String,
-    pub partition_count: u32,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub stream_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub data_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub data_duration: Option<u32>,
-}
+pub use super::stream::CreateStreamRequest;
 
 /// A dump task's state as DIS reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

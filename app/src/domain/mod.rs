@@ -21,6 +21,7 @@ pub mod preview;
 pub mod sample;
 pub mod settings;
 pub mod sso;
+pub mod stream;
 pub mod task;
 pub mod views;
 

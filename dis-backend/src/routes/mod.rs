@@ -1,6 +1,7 @@
 //! DIS's API, by resource. Every route sits behind fault injection and authentication; the
 //! embedded IAM sits beside them.
 
+mod apps;
 mod consume;
 mod metrics;
 mod records;
@@ -14,7 +15,7 @@ use axum::{
     http::{HeaderValue, StatusCode},
     middleware,
     response::Response,
-    routing::{get, post},
+    routing::{get, post, put},
     Router,
 };
 use std::sync::Arc;
@@ -29,7 +30,23 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/v2/{project}/streams",
             get(streams::list).post(streams::create),
         )
-        .route("/v2/{project}/streams/{stream}", get(streams::describe))
+        .route(
+            "/v2/{project}/streams/{stream}",
+            get(streams::describe)
+                .put(streams::scale)
+                .delete(streams::delete),
+        )
+        .route("/v3/{project}/streams/{stream}", put(streams::update))
+        .route("/v2/{project}/apps", get(apps::list).post(apps::create))
+        .route(
+            "/v2/{project}/apps/{app}",
+            get(apps::show).delete(apps::delete),
+        )
+        .route(
+            "/v2/{project}/apps/{app}/streams/{stream}",
+            get(apps::consumer_state),
+        )
+        .route("/v2/{project}/checkpoints", post(apps::commit_checkpoint))
         .route(
             "/v2/{project}/streams/{stream}/metrics",
             get(metrics::stream),

@@ -33,6 +33,8 @@ pub(super) async fn put(
         .ok_or_else(Refusal::stream_not_found)?;
     let now = now_ms();
     let count = s.partitions.len();
+    // Keys and round robin spread records over the open partitions; a closed one takes none.
+    let open = s.open_partitions();
     // Records are appended partition by partition, one write each; numbers are given in the
     // order of the request.
     let mut batches: Vec<Vec<(i64, &str)>> = vec![Vec::new(); count];
@@ -49,7 +51,12 @@ pub(super) async fn put(
         }
         let index = match (&record.partition_id, &record.partition_key) {
             (Some(id), _) => match parse_partition_id(id).filter(|i| *i < count) {
-                Some(i) => i,
+                Some(i) if !s.partitions[i].closed => i,
+                Some(_) => {
+                    failed += 1;
+                    results.push(refused_record("partition_id is closed."));
+                    continue;
+                }
                 None => {
                     failed += 1;
                     results.push(refused_record("partition_id does not exist."));
@@ -60,12 +67,12 @@ pub(super) async fn put(
                 let hash = key
                     .bytes()
                     .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
-                (hash % count as u64) as usize
+                open[(hash % open.len() as u64) as usize]
             }
             (None, None) => {
-                let i = s.next_partition % count;
-                s.next_partition = (i + 1) % count;
-                i
+                let i = s.next_partition % open.len();
+                s.next_partition = (i + 1) % open.len();
+                open[i]
             }
         };
         let seq = s.partitions[index].log.end() + batches[index].len() as u64;

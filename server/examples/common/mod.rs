@@ -30,6 +30,7 @@ pub async fn backend(data: std::path::PathBuf) -> (BackendHandle, DisClient) {
             seed_demo: false,
             demo_traffic: false,
             fault_dir: None,
+            partition_quota: Default::default(),
         },
         listener,
         tokio::net::TcpListener::bind("127.0.0.1:0")

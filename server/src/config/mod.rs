@@ -4,6 +4,7 @@
 //! (`DIS_AK`, `DIS_SK`) are never echoed, in errors or in `Debug`.
 
 use app::api::status::{ConsoleStatus, DisTargetSummary, ExportInfo};
+use app::domain::stream::PartitionQuota;
 use app::domain::ZoneOffset;
 use secrecy::SecretString;
 use std::{fmt, net::SocketAddr, path::PathBuf};
@@ -73,6 +74,9 @@ pub struct Config {
     /// `CONSOLE_DEMO_TRAFFIC` (`on` by default, or `off`): whether the embedded backend's demo
     /// streams receive a few synthetic records a second.
     pub demo_traffic: bool,
+    /// `DIS_BACKEND_PARTITION_QUOTA` (`50/10`): the embedded backend's partition quotas,
+    /// common/advanced, which creating and scaling streams meet.
+    pub partition_quota: PartitionQuota,
     /// Whether `DIS_TIME_ZONE` was set: then it overrides the clock files measure.
     pub time_zone_set: bool,
     /// `OBS_ENDPOINT` and `OBS_ADDRESSING`: where the console reads dumped files.
@@ -108,6 +112,8 @@ pub struct BackendSettings {
     pub time_zone: ZoneOffset,
     /// `CONSOLE_DEMO_TRAFFIC`.
     pub demo_traffic: bool,
+    /// `DIS_BACKEND_PARTITION_QUOTA`.
+    pub partition_quota: PartitionQuota,
 }
 
 impl fmt::Debug for BackendSettings {
@@ -152,6 +158,7 @@ impl BackendSettings {
             project_id,
             time_zone: time_zone(&get, ZoneOffset::UTC_PLUS_8)?,
             demo_traffic: demo_traffic(&get)?,
+            partition_quota: partition_quota(&get)?,
         })
     }
 }
@@ -198,6 +205,16 @@ fn allowed_hosts(list: &str) -> Result<Vec<String>, ConfigError> {
             }
         })
         .collect()
+}
+
+/// `DIS_BACKEND_PARTITION_QUOTA`: the embedded backend's partition quotas, `50/10` by default.
+pub(crate) fn partition_quota(
+    get: &impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+) -> Result<PartitionQuota, ConfigError> {
+    get("DIS_BACKEND_PARTITION_QUOTA")?
+        .map(|v| PartitionQuota::parse(&v).map_err(|e| error("DIS_BACKEND_PARTITION_QUOTA", e)))
+        .transpose()
+        .map(Option::unwrap_or_default)
 }
 
 /// `CONSOLE_DEMO_TRAFFIC`: `on` (the default) or `off`.
@@ -460,6 +477,7 @@ impl Config {
                 3600,
             )?),
             demo_traffic: demo_traffic(&get)?,
+            partition_quota: partition_quota(&get)?,
             time_zone_set: get("DIS_TIME_ZONE")?.is_some(),
             obs: ObsSettings {
                 endpoint: get("OBS_ENDPOINT")?
@@ -560,6 +578,24 @@ pub(super) mod tests {
         let tree =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/server");
         assert_eq!(site_beside(&tree), None);
+    }
+
+    #[test]
+    fn the_embedded_backend_s_partition_quota() {
+        assert_eq!(
+            load(&[]).unwrap().partition_quota,
+            PartitionQuota::default()
+        );
+        let raised = load(&[("DIS_BACKEND_PARTITION_QUOTA", "200/20")]).unwrap();
+        assert_eq!(
+            (
+                raised.partition_quota.common,
+                raised.partition_quota.advanced
+            ),
+            (200, 20)
+        );
+        let e = load(&[("DIS_BACKEND_PARTITION_QUOTA", "lots")]).unwrap_err();
+        assert_eq!(e.var, "DIS_BACKEND_PARTITION_QUOTA");
     }
 
     #[test]

@@ -8,6 +8,10 @@ use super::error::{parse_error_body, DisError};
 use super::token::TokenSource;
 use app::domain::dis::*;
 use app::domain::metrics::MetricsResponse;
+use app::domain::stream::{
+    AppName, CommitCheckpointRequest, ConsumerStateResponse, CreateAppRequest, ListAppsResponse,
+    PartitionConsumingState, UpdatePartitionCountRequest, UpdateStreamRequest, LAST_READ,
+};
 use app::domain::task::ObsDestinationDescriptor;
 use app::domain::{DataType, DumpTask, PartitionId, StreamName, TaskName};
 use app::ports::{CreateOutcome, UpdateOutcome};
@@ -349,6 +353,147 @@ impl DisClient {
         self.send(Method::POST, &self.path("streams"), &[], &body, false)
             .await
             .map(drop)
+    }
+
+    /// Scales `stream` to `target` partitions (`PUT /v2/{project}/streams/{stream}`). Sent
+    /// once: DIS limits how often a stream may scale, and a repeat would spend one of them.
+    #[instrument(skip_all, fields(stream = %stream, target))]
+    pub async fn scale_stream(&self, stream: &StreamName, target: u32) -> Result<(), DisError> {
+        let body = serde_json::to_vec(&UpdatePartitionCountRequest {
+            stream_name: stream.to_string(),
+            target_partition_count: target,
+        })
+        .expect("plain struct serialises");
+        self.send(
+            Method::PUT,
+            &self.path(&format!("streams/{stream}")),
+            &[],
+            &body,
+            false,
+        )
+        .await
+        .and_then(Self::no_content)
+    }
+
+    /// Changes a stream's retention, data type, schema or auto-scaling
+    /// (`PUT /v3/{project}/streams/{stream}`); `request.stream_name` must be `stream`.
+    #[instrument(skip_all, fields(stream = %stream))]
+    pub async fn update_stream(
+        &self,
+        stream: &StreamName,
+        request: &UpdateStreamRequest,
+    ) -> Result<(), DisError> {
+        let body = serde_json::to_vec(request).expect("plain struct serialises");
+        let path = format!("/v3/{}/streams/{stream}", self.project_id);
+        self.send(Method::PUT, &path, &[], &body, false)
+            .await
+            .and_then(Self::no_content)
+    }
+
+    /// Deletes a stream with its records (and, at DIS, its dump tasks). Sent once: a repeat
+    /// answers DIS.4301.
+    #[instrument(skip_all, fields(stream = %stream))]
+    pub async fn delete_stream(&self, stream: &StreamName) -> Result<(), DisError> {
+        self.send(
+            Method::DELETE,
+            &self.path(&format!("streams/{stream}")),
+            &[],
+            &[],
+            false,
+        )
+        .await
+        .and_then(Self::no_content)
+    }
+
+    #[instrument(skip_all, fields(app = %app))]
+    pub async fn create_app(&self, app: &AppName) -> Result<(), DisError> {
+        let body = serde_json::to_vec(&CreateAppRequest {
+            app_name: app.to_string(),
+        })
+        .expect("plain struct serialises");
+        self.send(Method::POST, &self.path("apps"), &[], &body, false)
+            .await
+            .and_then(Self::no_content)
+    }
+
+    #[instrument(skip_all, fields(app = %app))]
+    pub async fn delete_app(&self, app: &AppName) -> Result<(), DisError> {
+        self.send(
+            Method::DELETE,
+            &self.path(&format!("apps/{app}")),
+            &[],
+            &[],
+            false,
+        )
+        .await
+        .and_then(Self::no_content)
+    }
+
+    /// One page of at most `limit` consumer applications after `after`; with `stream`, only
+    /// those that committed checkpoints on it.
+    #[instrument(skip_all, fields(limit))]
+    pub async fn app_page(
+        &self,
+        limit: u32,
+        after: Option<&AppName>,
+        stream: Option<&StreamName>,
+    ) -> Result<ListAppsResponse, DisError> {
+        let mut query = vec![("limit".to_string(), limit.to_string())];
+        if let Some(app) = after {
+            query.push(("start_app_name".into(), app.to_string()));
+        }
+        if let Some(stream) = stream {
+            query.push(("stream_name".into(), stream.to_string()));
+        }
+        self.get("apps", &query).await
+    }
+
+    /// How `app` consumes `stream`: every partition's LAST_READ checkpoint beside its oldest
+    /// and next sequence numbers, walking DIS's pages.
+    #[instrument(skip_all, fields(app = %app, stream = %stream))]
+    pub async fn consumer_state(
+        &self,
+        app: &AppName,
+        stream: &StreamName,
+    ) -> Result<Vec<PartitionConsumingState>, DisError> {
+        let mut states: Vec<PartitionConsumingState> = Vec::new();
+        loop {
+            let mut query = vec![
+                ("limit".to_string(), "100".to_string()),
+                ("checkpoint_type".to_string(), LAST_READ.to_string()),
+            ];
+            if let Some(last) = states.last() {
+                // The page after the last partition read: its id's number plus one.
+                let next = PartitionId::parse(&last.partition_id)
+                    .map(|p| p.number() + 1)
+                    .map_err(|_| DisError::Malformed {
+                        status: 200,
+                        request_id: None,
+                    })?;
+                query.push(("start_partition_id".into(), format!("shardId-{next:010}")));
+            }
+            let page: ConsumerStateResponse = self
+                .get(&format!("apps/{app}/streams/{stream}"), &query)
+                .await?;
+            let more = page.has_more && !page.partition_consuming_states.is_empty();
+            states.extend(page.partition_consuming_states);
+            if !more || states.len() > 10_000 {
+                return Ok(states);
+            }
+        }
+    }
+
+    /// Commits `app`'s LAST_READ checkpoint on one partition. The console reads checkpoints
+    /// and never moves an application's; consumers (and the tests) commit them.
+    #[instrument(skip_all, fields(app = %request.app_name, stream = %request.stream_name))]
+    pub async fn commit_checkpoint(
+        &self,
+        request: &CommitCheckpointRequest,
+    ) -> Result<(), DisError> {
+        let body = serde_json::to_vec(request).expect("plain struct serialises");
+        self.send(Method::POST, &self.path("checkpoints"), &[], &body, false)
+            .await
+            .and_then(Self::no_content)
     }
 
     /// Adds an OBS dump task, sending exactly [`DumpTask::request_body`]. A create is never

@@ -23,6 +23,7 @@ pub async fn json_stream(
         stream_type: None,
         data_type: Some("JSON".into()),
         data_duration: None,
+        ..Default::default()
     })
     .await
     .unwrap();

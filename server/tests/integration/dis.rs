@@ -40,6 +40,7 @@ async fn backend_in(data: TempDir, seed: bool) -> Env {
             seed_demo: seed,
             demo_traffic: false,
             fault_dir: None,
+            partition_quota: Default::default(),
         },
         listener,
         tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -144,6 +145,7 @@ async fn streams_list_page_and_describe() {
         stream_type: None,
         data_type: Some("CSV".into()),
         data_duration: None,
+        ..Default::default()
     })
     .await
     .unwrap();
@@ -154,6 +156,7 @@ async fn streams_list_page_and_describe() {
             stream_type: None,
             data_type: None,
             data_duration: None,
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -902,4 +905,240 @@ async fn a_throttled_read_backs_off_and_is_tried_again() {
         (400, "DIS.4303"),
         "three attempts, then the refusal"
     );
+}
+
+/// A JSON stream request with a schema, tags and auto-scaling, as the create form sends it.
+fn full_stream(name: &str, partitions: u32) -> app::domain::stream::CreateStreamRequest {
+    use app::domain::stream::{CreateStreamRequest, Tag};
+    CreateStreamRequest {
+        stream_name: name.into(),
+        partition_count: partitions,
+        stream_type: Some("COMMON".into()),
+        data_type: Some("JSON".into()),
+        data_duration: Some(48),
+        auto_scale_enabled: Some(true),
+        auto_scale_min_partition_count: Some(1),
+        auto_scale_max_partition_count: Some(8),
+        data_schema: Some(
+            r#"{"type":"record","name":"event","fields":[{"name":"id","type":"string"}]}"#.into(),
+        ),
+        compression_format: Some("gzip".into()),
+        tags: vec![Tag {
+            key: "team".into(),
+            value: "data platform".into(),
+        }],
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_stream_is_created_scaled_changed_and_deleted_with_dis_refusals() {
+    use app::domain::stream::{UpdateStreamRequest, COMMON_PARTITION_QUOTA};
+    let env = backend_in(tempfile::tempdir().unwrap(), false).await;
+    let dis = signed(&env);
+    let s = stream("orders");
+    dis.create_stream(&full_stream("orders", 3)).await.unwrap();
+    let shown = dis.describe_stream(&s).await.unwrap();
+    assert_eq!(
+        (shown.retention_period, shown.writable_partition_count),
+        (48, 3)
+    );
+    assert!(shown.data_schema.as_deref().unwrap().contains("\"event\""));
+    assert_eq!(shown.compression_format.as_deref(), Some("gzip"));
+    assert_eq!(shown.tags[0].key, "team");
+    assert!(shown.auto_scale_enabled);
+    assert_eq!(
+        (
+            shown.auto_scale_min_partition_count,
+            shown.auto_scale_max_partition_count
+        ),
+        (Some(1), Some(8))
+    );
+
+    // What DIS refuses at create: its words, its codes.
+    let e = dis
+        .create_stream(&full_stream("orders", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4307"));
+    let mut short = full_stream("short", 1);
+    short.data_duration = Some(12);
+    let e = dis.create_stream(&short).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4200"));
+    assert!(e.to_string().contains("Retention"), "{e}");
+    let mut huge = full_stream("huge", COMMON_PARTITION_QUOTA - 2);
+    huge.auto_scale_enabled = None;
+    let e = dis.create_stream(&huge).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4308"));
+    let mut advanced = full_stream("fast", 11);
+    advanced.stream_type = Some("ADVANCED".into());
+    let e = dis.create_stream(&advanced).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4200"));
+
+    // Scaling up adds partitions that take records; down closes the newest, still readable.
+    dis.scale_stream(&s, 5).await.unwrap();
+    dis.put_records(&put_request(
+        "orders",
+        (0..10).map(|i| (None, format!("{i}"))),
+    ))
+    .await
+    .unwrap();
+    let up = dis.describe_stream(&s).await.unwrap();
+    assert_eq!((up.writable_partition_count, up.partitions.len()), (5, 5));
+    assert_eq!(up.partitions[4].sequence_number_range, "[0 : 2]");
+    dis.scale_stream(&s, 2).await.unwrap();
+    let down = dis.describe_stream(&s).await.unwrap();
+    assert_eq!(
+        (down.writable_partition_count, down.readable_partition_count),
+        (2, 5)
+    );
+    assert_eq!(down.partitions[4].status, "CLOSED");
+    assert_eq!(down.partitions[1].status, "ACTIVE");
+    let history: Vec<(u32, u32)> = down
+        .update_partition_counts
+        .iter()
+        .map(|c| (c.src_partition_count, c.target_partition_count))
+        .collect();
+    assert_eq!(history, [(3, 5), (5, 2)]);
+    let into_closed = dis
+        .put_records(&put_request(
+            "orders",
+            [(Some("shardId-0000000004"), "late")],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(into_closed.failed_record_count, 1);
+    let e = dis.scale_stream(&s, 2).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4200"));
+    let e = dis
+        .scale_stream(&s, COMMON_PARTITION_QUOTA + 1)
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4308"));
+    // Five scalings an hour, then DIS says no.
+    for target in [3, 4, 3] {
+        dis.scale_stream(&s, target).await.unwrap();
+    }
+    let e = dis.scale_stream(&s, 4).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4305"));
+    assert!(e.to_string().contains("past hour"), "{e}");
+
+    // A change of retention and schema; a bad one is refused and changes nothing.
+    dis.update_stream(
+        &s,
+        &UpdateStreamRequest {
+            stream_name: "orders".into(),
+            data_duration: Some(72),
+            data_schema: Some(
+                r#"{"type":"record","name":"event","fields":[{"name":"id","type":"string"},{"name":"ts","type":"long"}]}"#
+                    .into(),
+            ),
+            auto_scale_enabled: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let changed = dis.describe_stream(&s).await.unwrap();
+    assert_eq!(changed.retention_period, 72);
+    assert!(changed.data_schema.as_deref().unwrap().contains("\"ts\""));
+    assert!(!changed.auto_scale_enabled);
+    let e = dis
+        .update_stream(
+            &s,
+            &UpdateStreamRequest {
+                stream_name: "orders".into(),
+                data_type: Some("BLOB".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4200"));
+    assert!(e.to_string().contains("schema"), "{e}");
+    let e = dis
+        .update_stream(
+            &s,
+            &UpdateStreamRequest {
+                stream_name: "other".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4200"));
+
+    // Deleting takes its tasks and records; a second delete finds nothing.
+    dis.add_dump_task(&s, &task("t1", |_| {})).await.unwrap();
+    let records = env.data.path().join("records").join(&changed.stream_id);
+    assert!(records.is_dir(), "{}", records.display());
+    dis.delete_stream(&s).await.unwrap();
+    assert!(!records.exists(), "the stream's records are gone");
+    let e = dis.describe_stream(&s).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4301"));
+    let e = dis.delete_stream(&s).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4301"));
+    // Its name is free again.
+    dis.create_stream(&full_stream("orders", 1)).await.unwrap();
+}
+
+#[tokio::test]
+async fn consumer_applications_report_their_checkpoints_and_lag() {
+    use app::domain::stream::{AppName, CommitCheckpointRequest, LAST_READ};
+    let env = backend().await;
+    let dis = signed(&env);
+    let s = stream("demo-json-events");
+    let app = AppName::parse("billing-reader").unwrap();
+    dis.create_app(&app).await.unwrap();
+    let e = dis.create_app(&app).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4200"));
+    dis.create_app(&AppName::parse("audit-reader").unwrap())
+        .await
+        .unwrap();
+    dis.put_records(&put_request(
+        "demo-json-events",
+        (0..6).map(|i| (Some("shardId-0000000000"), format!("{{\"n\":{i}}}"))),
+    ))
+    .await
+    .unwrap();
+
+    // Before any checkpoint every record kept is behind.
+    let states = dis.consumer_state(&app, &s).await.unwrap();
+    assert_eq!(states.len(), 2);
+    assert_eq!(states[0].lag().behind, 6);
+    assert_eq!(states[0].lag().checkpoint, None);
+
+    let commit = |sequence: &str| CommitCheckpointRequest {
+        app_name: "billing-reader".into(),
+        checkpoint_type: LAST_READ.into(),
+        stream_name: "demo-json-events".into(),
+        partition_id: "shardId-0000000000".into(),
+        sequence_number: sequence.into(),
+        metadata: None,
+    };
+    dis.commit_checkpoint(&commit("3")).await.unwrap();
+    let e = dis.commit_checkpoint(&commit("99")).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4224"));
+    let states = dis.consumer_state(&app, &s).await.unwrap();
+    assert_eq!(states[0].lag().behind, 2, "records 4 and 5");
+    assert_eq!(states[0].lag().checkpoint, Some(3));
+
+    // Listed by name; with a stream, only those that read it.
+    let all = dis.app_page(10, None, None).await.unwrap();
+    let names: Vec<&str> = all.apps.iter().map(|a| a.app_name.as_str()).collect();
+    assert_eq!(names, ["audit-reader", "billing-reader"]);
+    let first = dis.app_page(1, None, None).await.unwrap();
+    assert!(first.has_more_app);
+    let reading = dis.app_page(10, None, Some(&s)).await.unwrap();
+    assert_eq!(reading.apps.len(), 1);
+    assert_eq!(
+        reading.apps[0].commit_checkpoint_stream_names,
+        ["demo-json-events"]
+    );
+
+    dis.delete_app(&app).await.unwrap();
+    let e = dis.consumer_state(&app, &s).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4200"));
+    let e = dis.delete_app(&app).await.unwrap_err();
+    assert_eq!(api_code(&e), (400, "DIS.4200"));
 }

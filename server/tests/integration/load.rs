@@ -48,7 +48,16 @@ async fn two_hundred_sessions_list_show_add_and_delete_without_an_error() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
-    let app = Arc::new(TestApp::spawn().await);
+    // A stream each is more partitions than DIS's default quota: raised, as a ticket would.
+    let app = Arc::new(
+        TestApp::spawn_with(|c| {
+            c.partition_quota = app::domain::stream::PartitionQuota {
+                common: 1_000,
+                advanced: 10,
+            }
+        })
+        .await,
+    );
     // A stream each, so no session meets another's five-task quota.
     for i in 0..SESSIONS {
         app.json_stream(&format!("load-{i:03}")).await;

@@ -300,6 +300,7 @@ async fn records_survive_a_backend_restart_in_their_logs() {
             seed_demo: true,
             demo_traffic: false,
             fault_dir: None,
+            partition_quota: Default::default(),
         },
         listener,
         tokio::net::TcpListener::bind("127.0.0.1:0")
