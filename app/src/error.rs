@@ -73,6 +73,7 @@ pub enum AppError {
 pub fn dis_code_message(code: &str) -> &'static str {
     match code {
         "DIS.4301" => "The stream does not exist; it may have been deleted.",
+        "DIS.4307" => "A stream with this name already exists. Choose another name.",
         "DIS.4354" => "The dump task does not exist; it may have been deleted.",
         "DIS.4355" => "A dump task with this name already exists on the stream. Choose another name.",
         "DIS.4357" => "The stream already has 5 dump tasks, the most DIS allows. Delete one first.",

@@ -11,6 +11,9 @@ use crate::domain::dis::{
 use crate::domain::files::{ObjectPage, Recent, StoredObject};
 use crate::domain::metrics::MetricsResponse;
 use crate::domain::overview::OverviewSnapshot;
+use crate::domain::stream::{
+    AppName, CreateStreamRequest, ListAppsResponse, PartitionConsumingState, UpdateStreamRequest,
+};
 use crate::domain::task::BucketName;
 use crate::domain::{
     AuditEntry, DumpTask, Me, OperatorInfo, PartitionId, Role, StreamName, TaskName,
@@ -103,6 +106,37 @@ pub trait DisPort: Send + Sync {
         stream: &StreamName,
         task: &TaskName,
     ) -> Result<(), UpstreamError>;
+
+    /// Creates a stream; sent once (a repeat answers DIS.4307).
+    async fn create_stream(&self, request: &CreateStreamRequest) -> Result<(), UpstreamError>;
+
+    /// Scales a stream to `target` open partitions.
+    async fn scale_stream(&self, stream: &StreamName, target: u32) -> Result<(), UpstreamError>;
+
+    /// Changes a stream's retention, data type, schema or auto-scaling.
+    async fn update_stream(
+        &self,
+        stream: &StreamName,
+        request: &UpdateStreamRequest,
+    ) -> Result<(), UpstreamError>;
+
+    /// Deletes a stream with its records.
+    async fn delete_stream(&self, stream: &StreamName) -> Result<(), UpstreamError>;
+
+    /// One page of consumer applications; with `stream`, those that read it.
+    async fn app_page(
+        &self,
+        limit: u32,
+        after: Option<&AppName>,
+        stream: Option<&StreamName>,
+    ) -> Result<ListAppsResponse, UpstreamError>;
+
+    /// How `app` consumes `stream`, partition by partition.
+    async fn consumer_state(
+        &self,
+        app: &AppName,
+        stream: &StreamName,
+    ) -> Result<Vec<PartitionConsumingState>, UpstreamError>;
 
     async fn put_records(
         &self,

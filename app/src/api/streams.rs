@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use {
     super::serve::serve,
     crate::domain::AuditAction,
-    crate::services::{sample, streams},
+    crate::services::{sample, stream_changes, streams},
 };
 
 /// Every stream, for choosing one.
@@ -65,6 +65,89 @@ pub async fn sample_records(stream: String, from: SampleFrom) -> Result<StreamSa
     serve::<SampleRecords>()
         .dis(|dis| async move {
             sample::read(dis.as_ref(), &stream, from, crate::clock::now_ms()).await
+        })
+        .await
+}
+
+/// Creates a stream with DIS's rules checked first (`domain::stream`).
+#[server(endpoint = "create_stream", input = server_fn::codec::Json)]
+pub async fn create_stream(
+    request: crate::domain::stream::CreateStreamRequest,
+) -> Result<(), AppError> {
+    serve::<CreateStream>()
+        .audit(AuditAction::CreateStream, request.stream_name.trim())
+        .dis(|dis| async move { stream_changes::create(dis.as_ref(), &request).await })
+        .await
+}
+
+/// Scales a stream to `target` partitions.
+#[server(endpoint = "scale_stream")]
+pub async fn scale_stream(stream: String, target: u32) -> Result<(), AppError> {
+    serve::<ScaleStream>()
+        .audit(
+            AuditAction::ScaleStream,
+            format!("{stream}: {target} partitions"),
+        )
+        .dis(|dis| async move { stream_changes::scale(dis.as_ref(), &stream, target).await })
+        .await
+}
+
+/// Changes a stream's retention, data type, schema or auto-scaling; what is absent stays.
+#[server(endpoint = "change_stream", input = server_fn::codec::Json)]
+pub async fn change_stream(
+    stream: String,
+    change: crate::domain::stream::UpdateStreamRequest,
+) -> Result<(), AppError> {
+    let asked: Vec<&str> = [
+        ("retention", change.data_duration.is_some()),
+        ("data type", change.data_type.is_some()),
+        ("schema", change.data_schema.is_some()),
+        ("auto-scaling", change.auto_scale_enabled.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(what, asked)| asked.then_some(what))
+    .collect();
+    serve::<ChangeStream>()
+        .audit(
+            AuditAction::ChangeStream,
+            format!("{stream}: {}", asked.join(", ")),
+        )
+        .dis(|dis| async move { stream_changes::change(dis.as_ref(), &stream, &change).await })
+        .await
+}
+
+/// Deletes a stream. The admin confirms by typing its name; a stream with dump tasks is refused
+/// unless `with_tasks`, and then its tasks are deleted first, each with its own audit line.
+#[server(endpoint = "delete_stream")]
+pub async fn delete_stream(
+    stream: String,
+    confirm: String,
+    with_tasks: bool,
+) -> Result<(), AppError> {
+    use super::serve::record;
+    serve::<DeleteStream>()
+        .audit(AuditAction::DeleteStream, stream.clone())
+        .run_as(|me| async move {
+            let dis = super::envelope::dis()?;
+            let (name, tasks) =
+                stream_changes::plan_delete(dis.as_ref(), &stream, &confirm, with_tasks).await?;
+            for task in tasks {
+                let deleted = dis
+                    .delete_dump_task(&name, &task)
+                    .await
+                    .map_err(super::envelope::upstream_error);
+                if let Some(me) = &me {
+                    record(
+                        &me.name,
+                        AuditAction::DeleteTask,
+                        &format!("{name}/{task}"),
+                        &deleted,
+                    )
+                    .await;
+                }
+                deleted?;
+            }
+            stream_changes::delete(dis.as_ref(), &name).await
         })
         .await
 }

@@ -7,6 +7,10 @@ use crate::domain::dis::{
     StreamPartition, TaskAction, TaskDetails, TaskPartition, TaskState, TaskSummary,
 };
 use crate::domain::metrics::{DataPoint, Metrics, MetricsResponse};
+use crate::domain::stream::{
+    AppInfo, AppName, CreateStreamRequest, ListAppsResponse, PartitionConsumingState,
+    UpdateStreamRequest,
+};
 use crate::domain::task::ObsDestinationDescriptor;
 use crate::domain::{
     AuditEntry, DumpTask, Me, OperatorInfo, PartitionId, Role, StreamName, TaskName,
@@ -308,6 +312,72 @@ impl DisPort for FakeDis {
     ) -> Result<(), UpstreamError> {
         self.call().await;
         self.no_task(stream)
+    }
+
+    async fn create_stream(&self, request: &CreateStreamRequest) -> Result<(), UpstreamError> {
+        self.call().await;
+        if self.streams.contains(&request.stream_name) {
+            return Err(rejected("DIS.4307"));
+        }
+        Ok(())
+    }
+
+    async fn scale_stream(&self, stream: &StreamName, _target: u32) -> Result<(), UpstreamError> {
+        self.call().await;
+        self.exists(stream)
+    }
+
+    async fn update_stream(
+        &self,
+        stream: &StreamName,
+        _request: &UpdateStreamRequest,
+    ) -> Result<(), UpstreamError> {
+        self.call().await;
+        self.exists(stream)
+    }
+
+    async fn delete_stream(&self, stream: &StreamName) -> Result<(), UpstreamError> {
+        self.call().await;
+        self.exists(stream)
+    }
+
+    /// One application, `reader`, reads every stream.
+    async fn app_page(
+        &self,
+        _limit: u32,
+        _after: Option<&AppName>,
+        stream: Option<&StreamName>,
+    ) -> Result<ListAppsResponse, UpstreamError> {
+        self.call().await;
+        if let Some(stream) = stream {
+            self.exists(stream)?;
+        }
+        Ok(ListAppsResponse {
+            apps: vec![AppInfo {
+                app_name: "reader".into(),
+                commit_checkpoint_stream_names: stream.iter().map(|s| s.to_string()).collect(),
+                ..AppInfo::default()
+            }],
+            total_number: 1,
+            has_more_app: false,
+        })
+    }
+
+    /// `reader` last read record 59 of the fake partition's 100.
+    async fn consumer_state(
+        &self,
+        _app: &AppName,
+        stream: &StreamName,
+    ) -> Result<Vec<PartitionConsumingState>, UpstreamError> {
+        self.call().await;
+        self.exists(stream)?;
+        Ok(vec![PartitionConsumingState {
+            partition_id: "shardId-0000000000".into(),
+            sequence_number: "59".into(),
+            latest_offset: 100,
+            earliest_offset: 0,
+            ..PartitionConsumingState::default()
+        }])
     }
 
     async fn put_records(

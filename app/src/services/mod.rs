@@ -9,6 +9,7 @@ pub mod operators;
 pub mod overview;
 pub mod sample;
 pub mod session;
+pub mod stream_changes;
 pub mod streams;
 pub mod tasks;
 pub mod traffic;

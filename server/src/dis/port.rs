@@ -6,6 +6,9 @@ use app::domain::dis::{
     PutRecordsRequest, PutRecordsResponse, RecordsResponse, TaskAction, TaskDetails,
 };
 use app::domain::metrics::MetricsResponse;
+use app::domain::stream::{
+    AppName, CreateStreamRequest, ListAppsResponse, PartitionConsumingState, UpdateStreamRequest,
+};
 use app::domain::{DumpTask, PartitionId, StreamName, TaskName};
 use app::ports::{CreateOutcome, DisPort, UpdateOutcome, UpstreamError, UpstreamKind};
 
@@ -127,5 +130,42 @@ impl DisPort for DisClient {
         max_fetch_bytes: u32,
     ) -> Result<RecordsResponse, UpstreamError> {
         Ok(DisClient::records(self, cursor, max_fetch_bytes).await?)
+    }
+
+    async fn create_stream(&self, request: &CreateStreamRequest) -> Result<(), UpstreamError> {
+        Ok(DisClient::create_stream(self, request).await?)
+    }
+
+    async fn scale_stream(&self, stream: &StreamName, target: u32) -> Result<(), UpstreamError> {
+        Ok(DisClient::scale_stream(self, stream, target).await?)
+    }
+
+    async fn update_stream(
+        &self,
+        stream: &StreamName,
+        request: &UpdateStreamRequest,
+    ) -> Result<(), UpstreamError> {
+        Ok(DisClient::update_stream(self, stream, request).await?)
+    }
+
+    async fn delete_stream(&self, stream: &StreamName) -> Result<(), UpstreamError> {
+        Ok(DisClient::delete_stream(self, stream).await?)
+    }
+
+    async fn app_page(
+        &self,
+        limit: u32,
+        after: Option<&AppName>,
+        stream: Option<&StreamName>,
+    ) -> Result<ListAppsResponse, UpstreamError> {
+        Ok(DisClient::app_page(self, limit, after, stream).await?)
+    }
+
+    async fn consumer_state(
+        &self,
+        app: &AppName,
+        stream: &StreamName,
+    ) -> Result<Vec<PartitionConsumingState>, UpstreamError> {
+        Ok(DisClient::consumer_state(self, app, stream).await?)
     }
 }

@@ -39,6 +39,8 @@ fn form_for(path: &str, v: &str) -> Option<String> {
         ),
         "/api/set_task_state" => format!("stream={v}&task_ids[0]={v}&action=start"),
         "/api/delete_dump_task" => format!("stream={v}&task={v}&confirm={v}"),
+        "/api/scale_stream" => format!("stream={v}&target=2"),
+        "/api/delete_stream" => format!("stream={v}&confirm={v}&with_tasks=false"),
         // The operator filter is free text (failed logins record what was typed); the action
         // and outcome must be known ones.
         "/api/list_audit" => {
@@ -69,6 +71,14 @@ async fn hostile_names_and_oversized_values_get_a_clear_4xx_from_every_function(
             let what = format!("{:.20}… ({} bytes)", value, value.len());
             let body = match (*path, form_for(path, &value)) {
                 (_, Some(body)) => body,
+                ("/api/create_stream", None) => serde_json::json!({
+                    "request": { "stream_name": value, "partition_count": 1, "data_schema": value }
+                })
+                .to_string(),
+                ("/api/change_stream", None) => serde_json::json!({
+                    "stream": value, "change": { "stream_name": value, "data_schema": value }
+                })
+                .to_string(),
                 ("/api/save_operator", None) => serde_json::json!({
                     "edit": { "Add": { "name": value, "role": "Viewer", "password": value } }
                 })
@@ -94,7 +104,13 @@ async fn hostile_names_and_oversized_values_get_a_clear_4xx_from_every_function(
                 // list_operators, refresh_overview take none.
                 _ => continue,
             };
-            let content_type = if *path == "/api/save_operator" {
+            let content_type = if [
+                "/api/save_operator",
+                "/api/create_stream",
+                "/api/change_stream",
+            ]
+            .contains(path)
+            {
                 "application/json"
             } else {
                 "application/x-www-form-urlencoded"

@@ -65,3 +65,223 @@ async fn bad_pages_are_refused_with_what_to_fix() {
     assert_eq!(status, 400);
     assert!(body.to_string().contains("at most 64"), "{body}");
 }
+
+/// Posts `body` to a server function with `client` (a session of some role).
+async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    json: bool,
+    body: String,
+) -> (u16, String) {
+    let r = client
+        .post(app.url(path))
+        .header(
+            "content-type",
+            if json {
+                "application/json"
+            } else {
+                "application/x-www-form-urlencoded"
+            },
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn operators_create_scale_and_change_streams_and_admins_delete_them_with_their_tasks() {
+    use app::domain::audit::AuditQuery;
+    use app::domain::{AuditAction, AuditOutcome, Role};
+    let app = TestApp::spawn().await;
+    let operator = app.client_as(Role::Operator).await;
+    let viewer = app.client_as(Role::Viewer).await;
+    let schema = r#"{"type":"record","name":"order","fields":[{"name":"id","type":"string"}]}"#;
+    let create = serde_json::json!({ "request": {
+        "stream_name": "orders-json", "partition_count": 2, "data_type": "JSON",
+        "data_duration": 48, "data_schema": schema,
+    }})
+    .to_string();
+
+    // A viewer is refused each change, and nothing happens.
+    for (path, json, body) in [
+        ("/api/create_stream", true, create.clone()),
+        (
+            "/api/scale_stream",
+            false,
+            "stream=demo-orders&target=3".to_owned(),
+        ),
+        (
+            "/api/delete_stream",
+            false,
+            "stream=demo-orders&confirm=demo-orders&with_tasks=true".to_owned(),
+        ),
+    ] {
+        let (status, body) = post(&app, &viewer, path, json, body).await;
+        assert_eq!(status, 403, "{path}: {body}");
+    }
+    let (status, _) = post(
+        &app,
+        &operator,
+        "/api/delete_stream",
+        false,
+        "stream=demo-orders&confirm=demo-orders&with_tasks=true".into(),
+    )
+    .await;
+    assert_eq!(status, 403, "deleting is for admins");
+
+    // The operator's create meets the rules first, then DIS.
+    let bad = serde_json::json!({ "request": {
+        "stream_name": "orders json", "partition_count": 0, "data_duration": 100,
+    }})
+    .to_string();
+    let (status, body) = post(&app, &operator, "/api/create_stream", true, bad).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("Stream name:") && body.contains("Retention (hours):"),
+        "{body}"
+    );
+    let (status, body) = post(&app, &operator, "/api/create_stream", true, create.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = post(&app, &operator, "/api/create_stream", true, create).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("DIS.4307") && body.contains("already exists"),
+        "{body}"
+    );
+    let s = app::domain::StreamName::parse("orders-json").unwrap();
+    let made = app.dis.describe_stream(&s).await.unwrap();
+    assert_eq!(
+        (made.retention_period, made.writable_partition_count),
+        (48, 2)
+    );
+
+    let (status, body) = post(
+        &app,
+        &operator,
+        "/api/scale_stream",
+        false,
+        "stream=orders-json&target=2".into(),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("has 2 partitions already"), "{body}");
+    for target in [3, 4, 3, 4, 3] {
+        let (status, body) = post(
+            &app,
+            &operator,
+            "/api/scale_stream",
+            false,
+            format!("stream=orders-json&target={target}"),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = post(
+        &app,
+        &operator,
+        "/api/scale_stream",
+        false,
+        "stream=orders-json&target=4".into(),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("DIS.4305") && body.contains("scaling history"),
+        "{body}"
+    );
+
+    let change = serde_json::json!({ "stream": "orders-json", "change": {
+        "stream_name": "orders-json", "data_duration": 72 }})
+    .to_string();
+    let (status, body) = post(&app, &operator, "/api/change_stream", true, change).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        app.dis.describe_stream(&s).await.unwrap().retention_period,
+        72
+    );
+    let blob = serde_json::json!({ "stream": "orders-json", "change": {
+        "stream_name": "orders-json", "data_type": "BLOB" }})
+    .to_string();
+    let (status, body) = post(&app, &operator, "/api/change_stream", true, blob).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("BLOB stream has no schema"), "{body}");
+
+    // An admin deletes it: not while it has a task, unless told to; then the task goes first.
+    let task = app::domain::DumpTask::parse(
+        &app::domain::TaskDraft {
+            task_name: "to-obs".into(),
+            obs_bucket_path: "dumps".into(),
+            file_prefix: "orders".into(),
+            ..Default::default()
+        },
+        app::domain::DataType::Json,
+    )
+    .unwrap();
+    app.dis.add_dump_task(&s, &task).await.unwrap();
+    let (status, body) = app
+        .post_form(
+            "/api/delete_stream",
+            "stream=orders-json&confirm=orders&with_tasks=true".into(),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.to_string()
+            .contains("Type the stream name, orders-json,"),
+        "{body}"
+    );
+    let (status, body) = app
+        .post_form(
+            "/api/delete_stream",
+            "stream=orders-json&confirm=orders-json&with_tasks=false".into(),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.to_string().contains("delete its 1 dump task"),
+        "{body}"
+    );
+    assert!(app.dis.describe_stream(&s).await.is_ok(), "nothing deleted");
+    let (status, body) = app
+        .post_form(
+            "/api/delete_stream",
+            "stream=orders-json&confirm=orders-json&with_tasks=true".into(),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(app.dis.describe_stream(&s).await.is_err());
+
+    // Every step is in the audit log: the task's deletion on its own line before the stream's.
+    let lines = app.accounts_audit(&AuditQuery::newest("admin")).await;
+    let recent: Vec<(AuditAction, &str, AuditOutcome)> = lines
+        .iter()
+        .take(4)
+        .map(|l| (l.action, l.target.as_str(), l.outcome))
+        .collect();
+    assert_eq!(
+        recent[..2],
+        [
+            (AuditAction::DeleteStream, "orders-json", AuditOutcome::Ok),
+            (
+                AuditAction::DeleteTask,
+                "orders-json/to-obs",
+                AuditOutcome::Ok
+            ),
+        ]
+    );
+    assert!(recent[2..]
+        .iter()
+        .all(|l| l.0 == AuditAction::DeleteStream && l.2 == AuditOutcome::Refused));
+    let operator_lines = app.accounts_audit(&AuditQuery::newest("")).await;
+    assert!(
+        operator_lines
+            .iter()
+            .any(|l| l.action == AuditAction::ChangeStream
+                && l.target == "orders-json: data type"
+                && l.outcome == AuditOutcome::Refused),
+        "{operator_lines:?}"
+    );
+}

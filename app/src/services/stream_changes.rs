@@ -1,0 +1,277 @@
+//! A stream's own life cycle: create, scale, change and delete it, and the applications that
+//! consume it. Each request meets `domain::stream`'s rules before DIS is asked, so a request
+//! that bypasses the pages meets the same checks and words.
+
+use crate::api::envelope::{request_id, upstream_error};
+use crate::domain::stream::{
+    check_create, check_retention, AppName, CreateStreamRequest, Lag, UpdateStreamRequest,
+};
+use crate::domain::{StreamName, TaskName};
+use crate::error::AppError;
+use crate::ports::DisPort;
+
+/// Creates a stream; every rule it breaks is named at once, with its field.
+pub async fn create(dis: &dyn DisPort, request: &CreateStreamRequest) -> Result<(), AppError> {
+    let mut request = request.clone();
+    request.stream_name = request.stream_name.trim().to_owned();
+    check_create(&request).map_err(|problems| {
+        AppError::Rejected(
+            problems
+                .iter()
+                .map(|(field, message)| format!("{field}: {message}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    })?;
+    dis.create_stream(&request).await.map_err(upstream_error)?;
+    tracing::info!(request_id = %request_id(), stream = %request.stream_name, "stream created");
+    Ok(())
+}
+
+/// Scales a stream to `target` partitions. DIS checks the quota and how often the stream has
+/// scaled; its refusal of the latter is put in words of its own.
+pub async fn scale(dis: &dyn DisPort, stream: &str, target: u32) -> Result<(), AppError> {
+    let (stream, described) = super::streams::describe(dis, stream).await?;
+    let current = described.writable_partition_count;
+    if target == current {
+        return Err(AppError::Rejected(format!(
+            "{stream} has {current} partitions already."
+        )));
+    }
+    if target == 0 {
+        return Err(AppError::Rejected(
+            "A stream keeps at least 1 partition.".into(),
+        ));
+    }
+    dis.scale_stream(&stream, target).await.map_err(|e| {
+        let limited = e.code.as_deref() == Some("DIS.4305");
+        match upstream_error(e) {
+            AppError::Dis {
+                code, request_id, ..
+            } if limited => AppError::Dis {
+                message: "DIS limits how often a stream's partitions may change, and refused this \
+                          one: the stream's scaling history shows the recent changes. Try again \
+                          later."
+                    .into(),
+                code,
+                request_id,
+            },
+            other => other,
+        }
+    })?;
+    tracing::info!(request_id = %request_id(), stream = %stream, from = current, to = target, "stream scaled");
+    Ok(())
+}
+
+/// Changes a stream's retention, data type, schema or auto-scaling. The stream as it would be
+/// is checked by the rules a new stream meets.
+pub async fn change(
+    dis: &dyn DisPort,
+    stream: &str,
+    request: &UpdateStreamRequest,
+) -> Result<(), AppError> {
+    let (stream, described) = super::streams::describe(dis, stream).await?;
+    let mut request = request.clone();
+    request.stream_name = stream.to_string();
+    if let Some(hours) = request.data_duration {
+        check_retention(hours).map_err(AppError::Rejected)?;
+    }
+    let auto = request
+        .auto_scale_enabled
+        .unwrap_or(described.auto_scale_enabled);
+    let after = CreateStreamRequest {
+        stream_name: stream.to_string(),
+        partition_count: described.writable_partition_count,
+        stream_type: Some(described.stream_type.clone()).filter(|t| !t.is_empty()),
+        data_type: Some(
+            request
+                .data_type
+                .clone()
+                .unwrap_or_else(|| described.data_type().as_str().into()),
+        ),
+        data_duration: request.data_duration,
+        auto_scale_enabled: Some(auto),
+        auto_scale_min_partition_count: request
+            .auto_scale_min_partition_count
+            .or(described.auto_scale_min_partition_count),
+        auto_scale_max_partition_count: request
+            .auto_scale_max_partition_count
+            .or(described.auto_scale_max_partition_count),
+        data_schema: request
+            .data_schema
+            .clone()
+            .or(described.data_schema.clone()),
+        csv_properties: described.csv_properties.clone(),
+        compression_format: None,
+        tags: Vec::new(),
+    };
+    if request
+        == (UpdateStreamRequest {
+            stream_name: stream.to_string(),
+            ..Default::default()
+        })
+    {
+        return Err(AppError::Rejected("Nothing to change.".into()));
+    }
+    check_create(&after).map_err(|problems| {
+        AppError::Rejected(
+            problems
+                .iter()
+                .map(|(field, message)| format!("{field}: {message}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    })?;
+    dis.update_stream(&stream, &request)
+        .await
+        .map_err(upstream_error)?;
+    tracing::info!(request_id = %request_id(), stream = %stream, "stream changed");
+    Ok(())
+}
+
+/// What deleting a stream must also delete: its dump tasks, by name.
+pub async fn dump_tasks(dis: &dyn DisPort, stream: &StreamName) -> Result<Vec<TaskName>, AppError> {
+    let listed = dis.list_dump_tasks(stream).await.map_err(upstream_error)?;
+    Ok(listed
+        .tasks
+        .into_iter()
+        .filter_map(|t| TaskName::parse(&t.task_name).ok())
+        .collect())
+}
+
+/// Checks a deletion before anything is deleted: the typed name, and the stream's dump tasks,
+/// which go only when the admin said so. Answers the stream and the tasks to delete first.
+pub async fn plan_delete(
+    dis: &dyn DisPort,
+    stream: &str,
+    confirm: &str,
+    with_tasks: bool,
+) -> Result<(StreamName, Vec<TaskName>), AppError> {
+    let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
+    if confirm.trim() != stream.as_str() {
+        return Err(AppError::Rejected(format!(
+            "Type the stream name, {stream}, to confirm the deletion."
+        )));
+    }
+    let tasks = dump_tasks(dis, &stream).await?;
+    if !tasks.is_empty() && !with_tasks {
+        let n = tasks.len();
+        return Err(AppError::Rejected(format!(
+            "{stream} has {n} dump task{}: delete {} first, or tick \"delete its {n} dump task{}\".",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" },
+            if n == 1 { "" } else { "s" },
+        )));
+    }
+    Ok((stream, tasks))
+}
+
+/// Deletes the stream, once its tasks are gone.
+pub async fn delete(dis: &dyn DisPort, stream: &StreamName) -> Result<(), AppError> {
+    dis.delete_stream(stream).await.map_err(upstream_error)?;
+    tracing::info!(request_id = %request_id(), stream = %stream, "stream deleted");
+    Ok(())
+}
+
+/// A consumer application of a stream and how far behind it is on each partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consumer {
+    pub app: String,
+    pub partitions: Vec<(String, Lag)>,
+}
+
+/// The applications that committed checkpoints on `stream` (at most 100), with their lag.
+pub async fn consumers(dis: &dyn DisPort, stream: &str) -> Result<Vec<Consumer>, AppError> {
+    let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
+    let page = dis
+        .app_page(100, None, Some(&stream))
+        .await
+        .map_err(upstream_error)?;
+    let mut consumers = Vec::new();
+    for app in page.apps {
+        let Ok(name) = AppName::parse(&app.app_name) else {
+            continue;
+        };
+        let states = dis
+            .consumer_state(&name, &stream)
+            .await
+            .map_err(upstream_error)?;
+        consumers.push(Consumer {
+            app: name.to_string(),
+            partitions: states
+                .iter()
+                .map(|s| (s.partition_id.clone(), s.lag()))
+                .collect(),
+        });
+    }
+    Ok(consumers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::fakes::FakeDis;
+
+    #[tokio::test]
+    async fn refusals_name_what_to_fix_before_dis_is_asked() {
+        let dis = FakeDis::with_streams(["s".to_string()]).with_tasks(2);
+        let bad = CreateStreamRequest {
+            stream_name: "a b".into(),
+            partition_count: 0,
+            data_duration: Some(100),
+            ..Default::default()
+        };
+        let e = create(&dis, &bad).await.unwrap_err().to_string();
+        for part in ["Stream name:", "Partitions:", "Retention (hours):"] {
+            assert!(e.contains(part), "{e}");
+        }
+        assert_eq!(dis.calls(), 0);
+
+        let e = plan_delete(&dis, "s", "x", true)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("Type the stream name, s,"), "{e}");
+        let e = plan_delete(&dis, "s", "s", false)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("has 2 dump tasks") && e.contains("delete its 2 dump tasks"),
+            "{e}"
+        );
+        let (_, tasks) = plan_delete(&dis, "s", "s", true).await.unwrap();
+        assert_eq!(tasks.len(), 2);
+
+        let e = change(&dis, "s", &UpdateStreamRequest::default())
+            .await
+            .unwrap_err();
+        assert_eq!(e.to_string(), "Nothing to change.");
+        let e = change(
+            &dis,
+            "s",
+            &UpdateStreamRequest {
+                data_duration: Some(12),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(e.to_string().contains("24 to 72"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn consumers_come_with_their_lag_per_partition() {
+        let dis = FakeDis::with_streams(["s".to_string()]);
+        let found = consumers(&dis, "s").await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].app, "reader");
+        assert_eq!(found[0].partitions[0].1.behind, 40);
+        assert_eq!(found[0].partitions[0].1.checkpoint, Some(59));
+        let e = consumers(&dis, "gone").await.unwrap_err();
+        assert!(
+            matches!(e, AppError::Dis { ref code, .. } if code == "DIS.4301"),
+            "{e:?}"
+        );
+    }
+}
