@@ -12,7 +12,8 @@ use crate::domain::files::{ObjectPage, Recent, StoredObject};
 use crate::domain::metrics::MetricsResponse;
 use crate::domain::overview::OverviewSnapshot;
 use crate::domain::stream::{
-    AppName, CreateStreamRequest, ListAppsResponse, PartitionConsumingState, UpdateStreamRequest,
+    AppName, CreateStreamRequest, ListAppsResponse, PartitionConsumingState, StreamDescription,
+    UpdateStreamRequest,
 };
 use crate::domain::task::BucketName;
 use crate::domain::{
@@ -106,6 +107,12 @@ pub trait DisPort: Send + Sync {
         stream: &StreamName,
         task: &TaskName,
     ) -> Result<(), UpstreamError>;
+
+    /// The stream's description with its settings (schema, tags, auto-scaling, scalings).
+    async fn stream_description(
+        &self,
+        stream: &StreamName,
+    ) -> Result<StreamDescription, UpstreamError>;
 
     /// Creates a stream; sent once (a repeat answers DIS.4307).
     async fn create_stream(&self, request: &CreateStreamRequest) -> Result<(), UpstreamError>;

@@ -80,16 +80,6 @@ pub struct DescribeStreamResponse {
     pub readable_partition_count: u32,
     pub partitions: Vec<StreamPartition>,
     pub has_more_partitions: bool,
-    /// An Avro schema, as JSON text, for JSON and CSV streams.
-    pub data_schema: Option<String>,
-    pub compression_format: Option<String>,
-    pub csv_properties: Option<super::stream::CsvProperties>,
-    /// The stream's scalings, newest last.
-    pub update_partition_counts: Vec<super::stream::PartitionCountChange>,
-    pub tags: Vec<super::stream::Tag>,
-    pub auto_scale_enabled: bool,
-    pub auto_scale_min_partition_count: Option<u32>,
-    pub auto_scale_max_partition_count: Option<u32>,
 }
 
 impl DescribeStreamResponse {

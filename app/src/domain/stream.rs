@@ -7,6 +7,7 @@
 //! `update_partition_counts[]` in a description; `result_msg` is left out of what the console
 //! reads (the SDK types it as a number, the API reference as text).
 
+use super::dis::DescribeStreamResponse;
 use super::names::describe_char;
 use super::task::DataType;
 use serde::{Deserialize, Serialize};
@@ -243,6 +244,26 @@ pub struct UpdateStreamRequest {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub auto_scale_min_partition_count: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub auto_scale_max_partition_count: Option<u32>,
+}
+
+/// A stream's description with its settings (`GET /v2/{project}/streams/{stream}`), for its
+/// life cycle. The pages carry the lean [`DescribeStreamResponse`] to the browser; these fields
+/// stay on the server, so their code is not in the WASM.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct StreamDescription {
+    #[serde(flatten)]
+    pub stream: DescribeStreamResponse,
+    /// An Avro schema, as JSON text, for JSON and CSV streams.
+    pub data_schema: Option<String>,
+    pub compression_format: Option<String>,
+    pub csv_properties: Option<CsvProperties>,
+    /// The stream's scalings, newest last.
+    pub update_partition_counts: Vec<PartitionCountChange>,
+    pub tags: Vec<Tag>,
+    pub auto_scale_enabled: bool,
+    pub auto_scale_min_partition_count: Option<u32>,
     pub auto_scale_max_partition_count: Option<u32>,
 }
 

@@ -28,6 +28,8 @@ pub struct StreamView {
     pub quota: u64,
     /// The partitions table, with each task's progress, as HTML the server rendered.
     pub partitions: String,
+    /// The consumer applications and their lag, as HTML the server rendered.
+    pub consumers: String,
 }
 
 /// A task in a stream's list: DIS's list entry, with where it writes and how often from the

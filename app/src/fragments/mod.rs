@@ -5,6 +5,7 @@
 //! the types it reads, is in the WASM. Server only.
 
 pub mod audit;
+pub mod consumers;
 pub mod files;
 pub mod overview;
 pub mod progress;

@@ -212,6 +212,7 @@ fn StreamView(
                 }).collect_view()}
             </select>
         </div>
+        <div inner_html=v.consumers></div>
         {can_change.then(|| view! { <TestRecords stream=s.stream_name.clone() data_type=s.data_type() sent=traffic_version/> })}
     }
 }

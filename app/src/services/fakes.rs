@@ -9,7 +9,7 @@ use crate::domain::dis::{
 use crate::domain::metrics::{DataPoint, Metrics, MetricsResponse};
 use crate::domain::stream::{
     AppInfo, AppName, CreateStreamRequest, ListAppsResponse, PartitionConsumingState,
-    UpdateStreamRequest,
+    StreamDescription, UpdateStreamRequest,
 };
 use crate::domain::task::ObsDestinationDescriptor;
 use crate::domain::{
@@ -312,6 +312,16 @@ impl DisPort for FakeDis {
     ) -> Result<(), UpstreamError> {
         self.call().await;
         self.no_task(stream)
+    }
+
+    async fn stream_description(
+        &self,
+        stream: &StreamName,
+    ) -> Result<StreamDescription, UpstreamError> {
+        Ok(StreamDescription {
+            stream: self.describe_stream(stream).await?,
+            ..StreamDescription::default()
+        })
     }
 
     async fn create_stream(&self, request: &CreateStreamRequest) -> Result<(), UpstreamError> {

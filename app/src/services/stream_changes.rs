@@ -4,25 +4,29 @@
 
 use crate::api::envelope::{request_id, upstream_error};
 use crate::domain::stream::{
-    check_create, check_retention, AppName, CreateStreamRequest, Lag, UpdateStreamRequest,
+    check_create, check_retention, AppName, CreateStreamRequest, Lag, StreamField,
+    UpdateStreamRequest,
 };
 use crate::domain::{StreamName, TaskName};
 use crate::error::AppError;
 use crate::ports::DisPort;
 
+/// Every rule broken, each with its field, in one refusal.
+fn refused(problems: Vec<(StreamField, String)>) -> AppError {
+    AppError::Rejected(
+        problems
+            .iter()
+            .map(|(field, message)| format!("{field}: {message}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
 /// Creates a stream; every rule it breaks is named at once, with its field.
 pub async fn create(dis: &dyn DisPort, request: &CreateStreamRequest) -> Result<(), AppError> {
     let mut request = request.clone();
     request.stream_name = request.stream_name.trim().to_owned();
-    check_create(&request).map_err(|problems| {
-        AppError::Rejected(
-            problems
-                .iter()
-                .map(|(field, message)| format!("{field}: {message}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
-    })?;
+    check_create(&request).map_err(refused)?;
     dis.create_stream(&request).await.map_err(upstream_error)?;
     tracing::info!(request_id = %request_id(), stream = %request.stream_name, "stream created");
     Ok(())
@@ -70,7 +74,11 @@ pub async fn change(
     stream: &str,
     request: &UpdateStreamRequest,
 ) -> Result<(), AppError> {
-    let (stream, described) = super::streams::describe(dis, stream).await?;
+    let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
+    let described = dis
+        .stream_description(&stream)
+        .await
+        .map_err(upstream_error)?;
     let mut request = request.clone();
     request.stream_name = stream.to_string();
     if let Some(hours) = request.data_duration {
@@ -81,13 +89,13 @@ pub async fn change(
         .unwrap_or(described.auto_scale_enabled);
     let after = CreateStreamRequest {
         stream_name: stream.to_string(),
-        partition_count: described.writable_partition_count,
-        stream_type: Some(described.stream_type.clone()).filter(|t| !t.is_empty()),
+        partition_count: described.stream.writable_partition_count,
+        stream_type: Some(described.stream.stream_type.clone()).filter(|t| !t.is_empty()),
         data_type: Some(
             request
                 .data_type
                 .clone()
-                .unwrap_or_else(|| described.data_type().as_str().into()),
+                .unwrap_or_else(|| described.stream.data_type().as_str().into()),
         ),
         data_duration: request.data_duration,
         auto_scale_enabled: Some(auto),
@@ -113,15 +121,7 @@ pub async fn change(
     {
         return Err(AppError::Rejected("Nothing to change.".into()));
     }
-    check_create(&after).map_err(|problems| {
-        AppError::Rejected(
-            problems
-                .iter()
-                .map(|(field, message)| format!("{field}: {message}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
-    })?;
+    check_create(&after).map_err(refused)?;
     dis.update_stream(&stream, &request)
         .await
         .map_err(upstream_error)?;
@@ -180,31 +180,38 @@ pub struct Consumer {
     pub partitions: Vec<(String, Lag)>,
 }
 
-/// The applications that committed checkpoints on `stream` (at most 100), with their lag.
+/// The applications a stream page lists at most.
+pub const MAX_CONSUMERS: u32 = 20;
+
+/// The applications that committed checkpoints on `stream` (the first [`MAX_CONSUMERS`] by
+/// name), with their lag, their states read side by side.
 pub async fn consumers(dis: &dyn DisPort, stream: &str) -> Result<Vec<Consumer>, AppError> {
     let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
     let page = dis
-        .app_page(100, None, Some(&stream))
+        .app_page(MAX_CONSUMERS, None, Some(&stream))
         .await
         .map_err(upstream_error)?;
-    let mut consumers = Vec::new();
-    for app in page.apps {
-        let Ok(name) = AppName::parse(&app.app_name) else {
-            continue;
-        };
-        let states = dis
-            .consumer_state(&name, &stream)
-            .await
-            .map_err(upstream_error)?;
-        consumers.push(Consumer {
+    let names: Vec<AppName> = page
+        .apps
+        .iter()
+        .filter_map(|a| AppName::parse(&a.app_name).ok())
+        .collect();
+    let states = futures_util::future::try_join_all(
+        names.iter().map(|name| dis.consumer_state(name, &stream)),
+    )
+    .await
+    .map_err(upstream_error)?;
+    Ok(names
+        .into_iter()
+        .zip(states)
+        .map(|(name, states)| Consumer {
             app: name.to_string(),
             partitions: states
                 .iter()
                 .map(|s| (s.partition_id.clone(), s.lag()))
                 .collect(),
-        });
-    }
-    Ok(consumers)
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -117,11 +117,14 @@ pub async fn all(dis: &dyn DisPort) -> Result<Vec<crate::domain::dis::StreamInfo
 /// A stream's page: what DIS says of it, and its tasks with where each writes.
 pub async fn view(dis: Arc<dyn DisPort>, stream: &str) -> Result<StreamView, AppError> {
     let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
-    // Two independent calls, side by side: a page waits for one round trip to DIS, not two.
-    let (described, tasks) =
-        futures_util::future::try_join(dis.describe_stream(&stream), dis.list_dump_tasks(&stream))
-            .await
-            .map_err(upstream_error)?;
+    // The stream, its tasks and its consumer applications, side by side: a page waits for one
+    // round trip to DIS, then the consumers' states. The consumers failing leaves the page.
+    let (read, consumers) = futures_util::future::join(
+        futures_util::future::try_join(dis.describe_stream(&stream), dis.list_dump_tasks(&stream)),
+        super::stream_changes::consumers(dis.as_ref(), stream.as_str()),
+    )
+    .await;
+    let (described, tasks) = read.map_err(upstream_error)?;
     let quota = tasks.quota;
     let now = crate::clock::now_ms();
     let details = task_details(dis.as_ref(), &stream, &tasks.tasks).await;
@@ -159,6 +162,7 @@ pub async fn view(dis: Arc<dyn DisPort>, stream: &str) -> Result<StreamView, App
         tasks,
         quota,
         partitions,
+        consumers: crate::fragments::consumers::consumers(&consumers),
     })
 }
 

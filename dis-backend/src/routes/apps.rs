@@ -149,7 +149,7 @@ pub(super) async fn commit_checkpoint(
     let mut st = lock(&shared.state);
     let index = partition_of(&st, &request.stream_name, &request.partition_id)?;
     let end = st.streams[&request.stream_name].partitions[index].log.end();
-    if sequence >= end.max(1) {
+    if sequence >= end {
         return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
             "DIS.4224",

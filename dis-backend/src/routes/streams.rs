@@ -10,7 +10,8 @@ use app::clock::now_ms;
 use app::domain::dis::{DescribeStreamResponse, ListStreamsResponse, StreamInfo, StreamPartition};
 use app::domain::stream::{
     check_create, check_scale, CreateStreamRequest, CsvProperties, PartitionCountChange,
-    StreamType, Tag, UpdatePartitionCountRequest, UpdateStreamRequest, SCALINGS_PER_HOUR,
+    StreamDescription, StreamType, Tag, UpdatePartitionCountRequest, UpdateStreamRequest,
+    SCALINGS_PER_HOUR,
 };
 use app::domain::{DataType, StreamName};
 use axum::{
@@ -63,6 +64,15 @@ pub(super) async fn list(
     }))
 }
 
+/// DIS's own rules, which the console also checks before it sends: the first one broken is the
+/// answer, as DIS words a bad parameter.
+fn follows_the_rules(request: &CreateStreamRequest) -> Result<(), Refusal> {
+    check_create(request).map_err(|problems| {
+        let (field, message) = &problems[0];
+        Refusal::invalid(format!("{field}: {message}"))
+    })
+}
+
 /// Open partitions of `stream_type` across the project, but for `except`'s.
 fn partitions_in_use(st: &state::State, stream_type: &str, except: Option<&str>) -> u32 {
     st.streams
@@ -85,12 +95,7 @@ fn quota_refusal(quota: u32, stream_type: StreamType, available: u32) -> Refusal
 
 pub(super) async fn create(State(shared): Backend, body: Bytes) -> Result<StatusCode, Refusal> {
     let request: CreateStreamRequest = json_body(&body)?;
-    // DIS's own rules, which the console also checks before it sends: the first one broken is
-    // the answer, as DIS words a bad parameter.
-    if let Err(problems) = check_create(&request) {
-        let (field, message) = &problems[0];
-        return Err(Refusal::invalid(format!("{field}: {message}")));
-    }
+    follows_the_rules(&request)?;
     let name = StreamName::parse(&request.stream_name)
         .map_err(|e| Refusal::invalid(format!("stream_name: {e}")))?;
     let stream_type = StreamType::parse(request.stream_type.as_deref().unwrap_or(""))
@@ -278,10 +283,7 @@ pub(super) async fn update(
         compression_format: None,
         tags: Vec::new(),
     };
-    if let Err(problems) = check_create(&after) {
-        let (field, message) = &problems[0];
-        return Err(Refusal::invalid(format!("{field}: {message}")));
-    }
+    follows_the_rules(&after)?;
     s.retention_period = after.data_duration.unwrap_or(s.retention_period);
     s.data_type =
         DataType::parse(after.data_type.as_deref().unwrap_or("BLOB")).map_err(Refusal::invalid)?;
@@ -319,14 +321,14 @@ pub(super) async fn delete(
 pub(super) async fn describe(
     State(shared): Backend,
     Path((_, stream)): Path<(String, String)>,
-) -> Result<Json<DescribeStreamResponse>, Refusal> {
+) -> Result<Json<StreamDescription>, Refusal> {
     let st = lock(&shared.state);
     let s = st
         .streams
         .get(&stream)
         .ok_or_else(Refusal::stream_not_found)?;
     let count = s.partitions.len() as u32;
-    Ok(Json(DescribeStreamResponse {
+    let description = DescribeStreamResponse {
         stream_id: s.id.clone(),
         stream_name: s.name.clone(),
         create_time: s.create_time,
@@ -349,6 +351,9 @@ pub(super) async fn describe(
             })
             .collect(),
         has_more_partitions: false,
+    };
+    Ok(Json(StreamDescription {
+        stream: description,
         data_schema: s.settings.data_schema.clone(),
         compression_format: s.settings.compression_format.clone(),
         csv_properties: s

@@ -111,12 +111,7 @@ async fn check_console_database(pool: &SqlitePool, name: &Path) -> Result<(), Co
 }
 
 async fn count(pool: &SqlitePool, table: &str) -> Result<i64, sqlx::Error> {
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
-            .bind(table)
-            .fetch_optional(pool)
-            .await?;
-    if exists.is_none() {
+    if !schema::has_table(pool, table).await? {
         return Ok(0);
     }
     // `table` is one of the names below, never input.
@@ -447,13 +442,7 @@ mod tests {
         opened.store.pool().close().await;
         {
             let pool = connect(&newer).await.unwrap();
-            sqlx::query(
-                "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
-                 execution_time) VALUES (999, 'from the future', 1, x'00', 0)",
-            )
-            .execute(&pool)
-            .await
-            .unwrap();
+            schema::pretend_newer(&pool).await;
             pool.close().await;
         }
         for (file, expect) in [

@@ -82,7 +82,8 @@ pub fn check_ours(applied: &Applied) -> Result<(), SchemaProblem> {
     check(applied, &known)
 }
 
-async fn has_table(pool: &SqlitePool, name: &str) -> Result<bool, sqlx::Error> {
+/// Whether the database has a table called `name`.
+pub(crate) async fn has_table(pool: &SqlitePool, name: &str) -> Result<bool, sqlx::Error> {
     let found: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
             .bind(name)
@@ -134,6 +135,18 @@ pub async fn record_writer(pool: &SqlitePool) -> Result<(), sqlx::Error> {
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Makes the database look written by a newer console: one more migration applied, 999.
+#[cfg(test)]
+pub(crate) async fn pretend_newer(pool: &SqlitePool) {
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
+         execution_time) VALUES (999, 'from a newer console', 1, x'00', 0)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
 }
 
 #[cfg(test)]

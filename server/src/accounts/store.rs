@@ -902,13 +902,7 @@ mod tests {
 
         // A newer console's database is refused, naming both versions.
         let pool = crate::accounts::open(dir.path()).await.unwrap();
-        sqlx::query(
-            "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
-             execution_time) VALUES (999, 'later', 1, x'00', 0)",
-        )
-        .execute(&pool)
-        .await
-        .unwrap();
+        crate::accounts::schema::pretend_newer(&pool).await;
         pool.close().await;
         let refused = crate::accounts::open(dir.path()).await.unwrap_err().0;
         assert!(refused.contains("schema version 999"), "{refused}");

@@ -10,7 +10,8 @@ use app::domain::dis::*;
 use app::domain::metrics::MetricsResponse;
 use app::domain::stream::{
     AppName, CommitCheckpointRequest, ConsumerStateResponse, CreateAppRequest, ListAppsResponse,
-    PartitionConsumingState, UpdatePartitionCountRequest, UpdateStreamRequest, LAST_READ,
+    PartitionConsumingState, StreamDescription, UpdatePartitionCountRequest, UpdateStreamRequest,
+    LAST_READ,
 };
 use app::domain::task::ObsDestinationDescriptor;
 use app::domain::{DataType, DumpTask, PartitionId, StreamName, TaskName};
@@ -305,6 +306,14 @@ impl DisClient {
         }
     }
 
+    /// A change at `path`, sent once (a repeat could do it twice, or answer a refusal for what
+    /// the first did), answered with no content.
+    async fn change(&self, method: Method, path: &str, body: &[u8]) -> Result<(), DisError> {
+        self.send(method, path, &[], body, false)
+            .await
+            .and_then(Self::no_content)
+    }
+
     fn decode<T: serde::de::DeserializeOwned>(answer: Answer) -> Result<T, DisError> {
         serde_json::from_slice(&answer.body).map_err(|_| DisError::Malformed {
             status: answer.status.as_u16(),
@@ -347,6 +356,16 @@ impl DisClient {
         self.get(&format!("streams/{stream}"), &[]).await
     }
 
+    /// The stream's description with its settings: schema, compression, tags, auto-scaling and
+    /// its scaling history.
+    #[instrument(skip_all, fields(stream = %stream))]
+    pub async fn stream_description(
+        &self,
+        stream: &StreamName,
+    ) -> Result<StreamDescription, DisError> {
+        self.get(&format!("streams/{stream}"), &[]).await
+    }
+
     #[instrument(skip_all, fields(stream = %request.stream_name))]
     pub async fn create_stream(&self, request: &CreateStreamRequest) -> Result<(), DisError> {
         let body = serde_json::to_vec(request).expect("plain struct serialises");
@@ -364,15 +383,8 @@ impl DisClient {
             target_partition_count: target,
         })
         .expect("plain struct serialises");
-        self.send(
-            Method::PUT,
-            &self.path(&format!("streams/{stream}")),
-            &[],
-            &body,
-            false,
-        )
-        .await
-        .and_then(Self::no_content)
+        self.change(Method::PUT, &self.path(&format!("streams/{stream}")), &body)
+            .await
     }
 
     /// Changes a stream's retention, data type, schema or auto-scaling
@@ -385,24 +397,19 @@ impl DisClient {
     ) -> Result<(), DisError> {
         let body = serde_json::to_vec(request).expect("plain struct serialises");
         let path = format!("/v3/{}/streams/{stream}", self.project_id);
-        self.send(Method::PUT, &path, &[], &body, false)
-            .await
-            .and_then(Self::no_content)
+        self.change(Method::PUT, &path, &body).await
     }
 
     /// Deletes a stream with its records (and, at DIS, its dump tasks). Sent once: a repeat
     /// answers DIS.4301.
     #[instrument(skip_all, fields(stream = %stream))]
     pub async fn delete_stream(&self, stream: &StreamName) -> Result<(), DisError> {
-        self.send(
+        self.change(
             Method::DELETE,
             &self.path(&format!("streams/{stream}")),
             &[],
-            &[],
-            false,
         )
         .await
-        .and_then(Self::no_content)
     }
 
     #[instrument(skip_all, fields(app = %app))]
@@ -411,22 +418,13 @@ impl DisClient {
             app_name: app.to_string(),
         })
         .expect("plain struct serialises");
-        self.send(Method::POST, &self.path("apps"), &[], &body, false)
-            .await
-            .and_then(Self::no_content)
+        self.change(Method::POST, &self.path("apps"), &body).await
     }
 
     #[instrument(skip_all, fields(app = %app))]
     pub async fn delete_app(&self, app: &AppName) -> Result<(), DisError> {
-        self.send(
-            Method::DELETE,
-            &self.path(&format!("apps/{app}")),
-            &[],
-            &[],
-            false,
-        )
-        .await
-        .and_then(Self::no_content)
+        self.change(Method::DELETE, &self.path(&format!("apps/{app}")), &[])
+            .await
     }
 
     /// One page of at most `limit` consumer applications after `after`; with `stream`, only
@@ -491,9 +489,8 @@ impl DisClient {
         request: &CommitCheckpointRequest,
     ) -> Result<(), DisError> {
         let body = serde_json::to_vec(request).expect("plain struct serialises");
-        self.send(Method::POST, &self.path("checkpoints"), &[], &body, false)
+        self.change(Method::POST, &self.path("checkpoints"), &body)
             .await
-            .and_then(Self::no_content)
     }
 
     /// Adds an OBS dump task, sending exactly [`DumpTask::request_body`]. A create is never
@@ -609,15 +606,12 @@ impl DisClient {
         stream: &StreamName,
         task: &TaskName,
     ) -> Result<(), DisError> {
-        self.send(
+        self.change(
             Method::DELETE,
             &self.path(&format!("streams/{stream}/transfer-tasks/{task}")),
             &[],
-            &[],
-            false,
         )
         .await
-        .and_then(Self::no_content)
     }
 
     /// Starts or pauses tasks, by task id.
@@ -633,15 +627,12 @@ impl DisClient {
             tasks: ids.iter().map(|id| TaskRef { id: id.clone() }).collect(),
         };
         let body = serde_json::to_vec(&request).expect("plain struct serialises");
-        self.send(
+        self.change(
             Method::POST,
             &self.path(&format!("streams/{stream}/transfer-tasks/action")),
-            &[],
             &body,
-            false,
         )
         .await
-        .and_then(Self::no_content)
     }
 
     /// The monitoring figures of a stream, or of one partition, for `labels` over

@@ -7,7 +7,8 @@ use app::domain::dis::{
 };
 use app::domain::metrics::MetricsResponse;
 use app::domain::stream::{
-    AppName, CreateStreamRequest, ListAppsResponse, PartitionConsumingState, UpdateStreamRequest,
+    AppName, CreateStreamRequest, ListAppsResponse, PartitionConsumingState, StreamDescription,
+    UpdateStreamRequest,
 };
 use app::domain::{DumpTask, PartitionId, StreamName, TaskName};
 use app::ports::{CreateOutcome, DisPort, UpdateOutcome, UpstreamError, UpstreamKind};
@@ -130,6 +131,13 @@ impl DisPort for DisClient {
         max_fetch_bytes: u32,
     ) -> Result<RecordsResponse, UpstreamError> {
         Ok(DisClient::records(self, cursor, max_fetch_bytes).await?)
+    }
+
+    async fn stream_description(
+        &self,
+        stream: &StreamName,
+    ) -> Result<StreamDescription, UpstreamError> {
+        Ok(DisClient::stream_description(self, stream).await?)
     }
 
     async fn create_stream(&self, request: &CreateStreamRequest) -> Result<(), UpstreamError> {

@@ -167,7 +167,15 @@ fn get(url: &str) -> reqwest::Response {
         .enable_all()
         .build()
         .unwrap()
-        .block_on(reqwest::get(url))
+        .block_on(async {
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(20))
+                .build()
+                .unwrap()
+                .get(url)
+                .send()
+                .await
+        })
         .unwrap()
 }
 
@@ -451,6 +459,7 @@ fn a_backup_under_load_restores_with_every_audit_line_written_before_it() {
                 let mut rounds = 0;
                 while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                     let client = reqwest::Client::builder()
+                        .timeout(Duration::from_secs(20))
                         .cookie_store(true)
                         .redirect(reqwest::redirect::Policy::none())
                         .build()
@@ -487,7 +496,16 @@ fn a_backup_under_load_restores_with_every_audit_line_written_before_it() {
         .collect();
     // Some history first, then the lines the backup must hold: every one written before it.
     rt.block_on(async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         while audit_rows(&db).await.len() < 20 {
+            assert!(
+                load.iter().all(|task| !task.is_finished()),
+                "a session of the load stopped early"
+            );
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the load wrote fewer than 20 audit lines in a minute"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     });
@@ -552,7 +570,10 @@ fn a_backup_under_load_restores_with_every_audit_line_written_before_it() {
 
     let console = Running::start_in(restored_data, &[("CONSOLE_DEMO_TRAFFIC", "off")]);
     let status = rt.block_on(async {
-        reqwest::Client::new()
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap()
             .post(format!("{}/api/login", console.base))
             .form(&[("name", "admin"), ("password", PASSWORD), ("next", "/")])
             .send()

@@ -938,9 +938,12 @@ async fn a_stream_is_created_scaled_changed_and_deleted_with_dis_refusals() {
     let dis = signed(&env);
     let s = stream("orders");
     dis.create_stream(&full_stream("orders", 3)).await.unwrap();
-    let shown = dis.describe_stream(&s).await.unwrap();
+    let shown = dis.stream_description(&s).await.unwrap();
     assert_eq!(
-        (shown.retention_period, shown.writable_partition_count),
+        (
+            shown.stream.retention_period,
+            shown.stream.writable_partition_count
+        ),
         (48, 3)
     );
     assert!(shown.data_schema.as_deref().unwrap().contains("\"event\""));
@@ -987,13 +990,16 @@ async fn a_stream_is_created_scaled_changed_and_deleted_with_dis_refusals() {
     assert_eq!((up.writable_partition_count, up.partitions.len()), (5, 5));
     assert_eq!(up.partitions[4].sequence_number_range, "[0 : 2]");
     dis.scale_stream(&s, 2).await.unwrap();
-    let down = dis.describe_stream(&s).await.unwrap();
+    let down = dis.stream_description(&s).await.unwrap();
     assert_eq!(
-        (down.writable_partition_count, down.readable_partition_count),
+        (
+            down.stream.writable_partition_count,
+            down.stream.readable_partition_count
+        ),
         (2, 5)
     );
-    assert_eq!(down.partitions[4].status, "CLOSED");
-    assert_eq!(down.partitions[1].status, "ACTIVE");
+    assert_eq!(down.stream.partitions[4].status, "CLOSED");
+    assert_eq!(down.stream.partitions[1].status, "ACTIVE");
     let history: Vec<(u32, u32)> = down
         .update_partition_counts
         .iter()
@@ -1039,8 +1045,8 @@ async fn a_stream_is_created_scaled_changed_and_deleted_with_dis_refusals() {
     )
     .await
     .unwrap();
-    let changed = dis.describe_stream(&s).await.unwrap();
-    assert_eq!(changed.retention_period, 72);
+    let changed = dis.stream_description(&s).await.unwrap();
+    assert_eq!(changed.stream.retention_period, 72);
     assert!(changed.data_schema.as_deref().unwrap().contains("\"ts\""));
     assert!(!changed.auto_scale_enabled);
     let e = dis
@@ -1070,7 +1076,11 @@ async fn a_stream_is_created_scaled_changed_and_deleted_with_dis_refusals() {
 
     // Deleting takes its tasks and records; a second delete finds nothing.
     dis.add_dump_task(&s, &task("t1", |_| {})).await.unwrap();
-    let records = env.data.path().join("records").join(&changed.stream_id);
+    let records = env
+        .data
+        .path()
+        .join("records")
+        .join(&changed.stream.stream_id);
     assert!(records.is_dir(), "{}", records.display());
     dis.delete_stream(&s).await.unwrap();
     assert!(!records.exists(), "the stream's records are gone");
@@ -1126,14 +1136,26 @@ async fn consumer_applications_report_their_checkpoints_and_lag() {
     // Listed by name; with a stream, only those that read it.
     let all = dis.app_page(10, None, None).await.unwrap();
     let names: Vec<&str> = all.apps.iter().map(|a| a.app_name.as_str()).collect();
-    assert_eq!(names, ["audit-reader", "billing-reader"]);
+    assert_eq!(names, ["audit-reader", "billing-reader", "demo-analytics"]);
     let first = dis.app_page(1, None, None).await.unwrap();
     assert!(first.has_more_app);
+    // The demo application reads the stream too, with no checkpoint yet.
     let reading = dis.app_page(10, None, Some(&s)).await.unwrap();
-    assert_eq!(reading.apps.len(), 1);
+    let readers: Vec<&str> = reading.apps.iter().map(|a| a.app_name.as_str()).collect();
+    assert_eq!(readers, ["billing-reader", "demo-analytics"]);
     assert_eq!(
         reading.apps[0].commit_checkpoint_stream_names,
         ["demo-json-events"]
+    );
+    let empty = CommitCheckpointRequest {
+        partition_id: "shardId-0000000001".into(),
+        ..commit("0")
+    };
+    let e = dis.commit_checkpoint(&empty).await.unwrap_err();
+    assert_eq!(
+        api_code(&e),
+        (400, "DIS.4224"),
+        "an empty partition has no record 0"
     );
 
     dis.delete_app(&app).await.unwrap();
