@@ -316,7 +316,9 @@ pub fn urlencode(s: &str) -> String {
 }
 
 fn client(root: Option<&reqwest::Certificate>) -> reqwest::Client {
+    // A test that waits on an answer fails after a minute instead of holding the suite.
     let mut builder = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true);
     if let Some(root) = root {
