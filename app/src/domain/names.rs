@@ -15,20 +15,25 @@ fn is_name_char(c: char) -> bool {
 
 /// Checks a stream or task name; `what` names it in the messages ("task name").
 fn check_name(input: &str, what: &str) -> Result<String, String> {
+    check_allowlisted(input, &format!("Enter a {what}."), MAX_NAME_LEN)
+}
+
+/// Checks a name of 1 to `max` of `A-Z a-z 0-9 - _`, trimmed; `empty` is the message for none.
+pub(crate) fn check_allowlisted(input: &str, empty: &str, max: usize) -> Result<String, String> {
     let s = input.trim();
     if s.is_empty() {
-        return Err(format!("Enter a {what}."));
+        return Err(empty.to_owned());
     }
     if let Some(bad) = s.chars().find(|c| !is_name_char(*c)) {
         return Err(format!(
-            "{} is not allowed: use 1 to 64 letters, digits, '-' or '_'.",
+            "{} is not allowed: use 1 to {max} letters, digits, '-' or '_'.",
             describe_char(bad)
         ));
     }
     let len = s.chars().count();
-    if len > MAX_NAME_LEN {
+    if len > max {
         return Err(format!(
-            "Use 1 to 64 letters, digits, '-' or '_' (this one has {len} characters)."
+            "Use 1 to {max} letters, digits, '-' or '_' (this one has {len} characters)."
         ));
     }
     Ok(s.to_string())

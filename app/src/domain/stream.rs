@@ -8,7 +8,7 @@
 //! reads (the SDK types it as a number, the API reference as text).
 
 use super::dis::DescribeStreamResponse;
-use super::names::describe_char;
+use super::names::{check_allowlisted, describe_char};
 use super::task::DataType;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -526,26 +526,7 @@ pub struct AppName(String);
 
 impl AppName {
     pub fn parse(input: &str) -> Result<Self, String> {
-        let s = input.trim();
-        if s.is_empty() {
-            return Err("Enter an application name.".into());
-        }
-        if let Some(bad) = s
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-        {
-            return Err(format!(
-                "{} is not allowed: use 1 to {MAX_APP_NAME_LEN} letters, digits, '-' or '_'.",
-                describe_char(bad)
-            ));
-        }
-        let len = s.chars().count();
-        if len > MAX_APP_NAME_LEN {
-            return Err(format!(
-                "Use 1 to {MAX_APP_NAME_LEN} letters, digits, '-' or '_' (this one has {len})."
-            ));
-        }
-        Ok(AppName(s.to_owned()))
+        check_allowlisted(input, "Enter an application name.", MAX_APP_NAME_LEN).map(AppName)
     }
 
     pub fn as_str(&self) -> &str {
