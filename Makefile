@@ -28,8 +28,10 @@ tools-test:
 	@scripts/install-tools.sh test
 
 # --precompress writes .br and .gz beside each bundle file; the server sends them as they are.
+# scripts/shrink-wasm.sh then gives the WASM a second wasm-opt pass (and compresses it again).
 build-release: tools
 	cargo leptos build --release --precompress
+	scripts/shrink-wasm.sh target/site/pkg/dis-console.wasm
 
 # Server and WASM are built in the same profile: a debug server with a release WASM (or the
 # reverse) renders, but never hydrates.

@@ -140,6 +140,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("") view=pages::overview::Overview/>
                     <Route path=path!("streams") view=pages::streams::Streams/>
+                    <Route path=path!("new-stream") view=pages::stream_form::NewStream/>
                     <Route path=path!("streams/:stream") view=pages::stream::Stream/>
                     <Route path=path!("streams/:stream/add-task") view=pages::wizard::AddTask/>
                     <Route path=path!("streams/:stream/tasks/:task") view=pages::task::Task/>

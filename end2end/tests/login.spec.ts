@@ -42,6 +42,30 @@ test.describe('logging in', () => {
     await expect(viewer.getByRole('heading', { level: 1, name: 'demo-json-events' })).toBeVisible();
     await expect(viewer.getByRole('region', { name: 'Send test records' })).toHaveCount(0);
     await expect(viewer.getByRole('link', { name: 'Add dump task' })).toHaveCount(0);
+    // Nor a stream's own life cycle: no Create stream, and the server refuses each change.
+    await gotoHydrated(viewer, '/streams');
+    await expect(viewer.getByRole('heading', { level: 1, name: 'Streams' })).toBeVisible();
+    await expect(viewer.getByRole('link', { name: 'Create stream' })).toHaveCount(0);
+    await gotoHydrated(viewer, '/new-stream');
+    await expect(viewer.getByRole('alert')).toContainText('Your role, viewer, cannot create streams: it needs operator.');
+    await expect(viewer.getByLabel('Stream name')).toHaveCount(0);
+    const lifeCycle = await viewer.evaluate(async () => {
+      const form = (body: Record<string, string>) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body).toString(),
+      });
+      const create = await fetch('/api/create_stream', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ request: { stream_name: 'viewer-made', partition_count: 1 } }),
+      });
+      const scale = await fetch('/api/scale_stream', form({ stream: 'demo-json-events', target: '3' }));
+      const remove = await fetch('/api/delete_stream',
+        form({ stream: 'demo-json-events', confirm: 'demo-json-events', with_tasks: 'true' }));
+      return [create.status, scale.status, remove.status];
+    });
+    expect(lifeCycle).toEqual([403, 403, 403]);
     // Record contents are data: the wizard (and its preview of the stream's records) is not
     // offered, and the server refuses the read.
     await gotoHydrated(viewer, '/streams/demo-json-events/add-task');

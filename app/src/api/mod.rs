@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod codec;
 #[cfg(feature = "ssr")]
 pub mod envelope;
 pub mod parts;

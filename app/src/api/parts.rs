@@ -41,7 +41,7 @@ const RECENT_CHANGES: usize = 10;
 
 /// A new read of DIS for the overview, shared with every operator who asks while it runs.
 /// Answers with the number of the read.
-#[server(endpoint = "refresh_overview")]
+#[server(endpoint = "refresh_overview", output = crate::api::codec::PageJson)]
 pub async fn refresh_overview() -> Result<u64, AppError> {
     serve::<RefreshOverview>()
         .run(|| async { Ok(envelope::overview()?.refresh().await.read) })
@@ -50,7 +50,7 @@ pub async fn refresh_overview() -> Result<u64, AppError> {
 
 /// A part of a page, as HTML the server rendered. Its row in the access table is the least any
 /// part needs; the call requires each part's own role ([`Part::role`]).
-#[server(endpoint = "get_part", input = server_fn::codec::Json)]
+#[server(endpoint = "get_part", input = server_fn::codec::Json, output = crate::api::codec::PageJson)]
 pub async fn get_part(part: Part) -> Result<String, AppError> {
     serve::<GetPart>()
         .requiring(part.role())
@@ -184,6 +184,15 @@ pub async fn get_part(part: Part) -> Result<String, AppError> {
                         sample::kept(dis.as_ref(), &kept, &operator, &stream, from, read, now)
                             .await?;
                     Ok(fragments::sample::records(&read, &draft, zone()?, suggest))
+                }
+                Part::NewStream { draft } => {
+                    let request = draft.parse().map_err(|problems| {
+                        AppError::Rejected(crate::services::stream_changes::words(&problems))
+                    })?;
+                    let stream =
+                        StreamName::parse(&request.stream_name).map_err(AppError::Rejected)?;
+                    let target = status()?.export.target(stream);
+                    Ok(fragments::stream::new_stream(&request, &target))
                 }
                 Part::Audit(filter) => {
                     let accounts = envelope::accounts()?;

@@ -56,7 +56,7 @@ pub fn safe_next(next: &str) -> String {
 
 /// Checks a name and password; on success starts a session under a new id and answers where to
 /// go next.
-#[server(endpoint = "login")]
+#[server(endpoint = "login", output = crate::api::codec::PageJson)]
 pub async fn login(name: String, password: Password, next: String) -> Result<String, AppError> {
     serve::<Login>()
         .accounts(|accounts| async move {
@@ -67,13 +67,13 @@ pub async fn login(name: String, password: Password, next: String) -> Result<Str
 
 /// Ends this session on the server, and answers where the browser goes: the login page, or
 /// for someone who signed on, the identity provider's logout, which comes back to it.
-#[server(endpoint = "logout")]
+#[server(endpoint = "logout", output = crate::api::codec::PageJson)]
 pub async fn logout() -> Result<String, AppError> {
     serve::<Logout>().run(session::logout).await
 }
 
 /// The operator behind this session, if any, and how the login page offers to log in.
-#[server(endpoint = "whoami")]
+#[server(endpoint = "whoami", output = crate::api::codec::PageJson)]
 pub async fn whoami() -> Result<WhoAmI, AppError> {
     serve::<Whoami>().run(session::whoami).await
 }

@@ -52,7 +52,7 @@ pub enum DisTargetSummary {
     },
 }
 
-#[server(endpoint = "console_status")]
+#[server(endpoint = "console_status", output = crate::api::codec::PageJson)]
 pub async fn get_console_status() -> Result<ConsoleStatus, AppError> {
     super::serve::serve::<GetConsoleStatus>()
         .run(|| async { super::envelope::status() })

@@ -15,7 +15,7 @@ use {
 };
 
 /// Every stream, for choosing one.
-#[server(endpoint = "list_streams")]
+#[server(endpoint = "list_streams", output = crate::api::codec::PageJson)]
 pub async fn list_streams() -> Result<Vec<StreamInfo>, AppError> {
     serve::<ListStreams>()
         .dis(|dis| async move { streams::all(dis.as_ref()).await })
@@ -23,7 +23,7 @@ pub async fn list_streams() -> Result<Vec<StreamInfo>, AppError> {
 }
 
 /// A page of streams after `after`, of at most `limit`, whose names contain `filter`.
-#[server(endpoint = "list_stream_page")]
+#[server(endpoint = "list_stream_page", output = crate::api::codec::PageJson)]
 pub async fn list_stream_page(
     after: Option<String>,
     limit: u32,
@@ -34,14 +34,14 @@ pub async fn list_stream_page(
         .await
 }
 
-#[server(endpoint = "get_stream")]
+#[server(endpoint = "get_stream", output = crate::api::codec::PageJson)]
 pub async fn get_stream(stream: String) -> Result<StreamView, AppError> {
     serve::<GetStream>()
         .dis(|dis| async move { streams::view(dis, &stream).await })
         .await
 }
 
-#[server(endpoint = "get_dump_task")]
+#[server(endpoint = "get_dump_task", output = crate::api::codec::PageJson)]
 pub async fn get_dump_task(stream: String, task: String) -> Result<TaskDetails, AppError> {
     serve::<GetDumpTask>()
         .dis(|dis| async move { streams::task(dis.as_ref(), &stream, &task).await })
@@ -50,7 +50,7 @@ pub async fn get_dump_task(stream: String, task: String) -> Result<TaskDetails, 
 
 /// Puts the operator's lines into a stream as records, or five generated ones when there are
 /// none. Returns how many DIS accepted.
-#[server(endpoint = "send_test_records")]
+#[server(endpoint = "send_test_records", output = crate::api::codec::PageJson)]
 pub async fn send_test_records(stream: String, lines: String) -> Result<u64, AppError> {
     serve::<SendTestRecords>()
         .audit(AuditAction::SendTestRecords, &stream)
@@ -60,7 +60,7 @@ pub async fn send_test_records(stream: String, lines: String) -> Result<u64, App
 
 /// The stream's own records, for the wizard's preview (see [`sample::read`]). Their contents
 /// are data: operators and admins only, never logged.
-#[server(endpoint = "sample_records", input = server_fn::codec::Json)]
+#[server(endpoint = "sample_records", input = server_fn::codec::Json, output = crate::api::codec::PageJson)]
 pub async fn sample_records(stream: String, from: SampleFrom) -> Result<StreamSample, AppError> {
     serve::<SampleRecords>()
         .dis(|dis| async move {
@@ -70,7 +70,7 @@ pub async fn sample_records(stream: String, from: SampleFrom) -> Result<StreamSa
 }
 
 /// Creates a stream with DIS's rules checked first (`domain::stream`).
-#[server(endpoint = "create_stream", input = server_fn::codec::Json)]
+#[server(endpoint = "create_stream", input = server_fn::codec::Json, output = crate::api::codec::PageJson)]
 pub async fn create_stream(
     request: crate::domain::stream::CreateStreamRequest,
 ) -> Result<(), AppError> {
@@ -81,7 +81,7 @@ pub async fn create_stream(
 }
 
 /// Scales a stream to `target` partitions.
-#[server(endpoint = "scale_stream")]
+#[server(endpoint = "scale_stream", output = crate::api::codec::PageJson)]
 pub async fn scale_stream(stream: String, target: u32) -> Result<(), AppError> {
     serve::<ScaleStream>()
         .audit(
@@ -93,7 +93,7 @@ pub async fn scale_stream(stream: String, target: u32) -> Result<(), AppError> {
 }
 
 /// Changes a stream's retention, data type, schema or auto-scaling; what is absent stays.
-#[server(endpoint = "change_stream", input = server_fn::codec::Json)]
+#[server(endpoint = "change_stream", input = server_fn::codec::Json, output = crate::api::codec::PageJson)]
 pub async fn change_stream(
     stream: String,
     change: crate::domain::stream::UpdateStreamRequest,
@@ -118,7 +118,7 @@ pub async fn change_stream(
 
 /// Deletes a stream. The admin confirms by typing its name; a stream with dump tasks is refused
 /// unless `with_tasks`, and then its tasks are deleted first, each with its own audit line.
-#[server(endpoint = "delete_stream")]
+#[server(endpoint = "delete_stream", output = crate::api::codec::PageJson)]
 pub async fn delete_stream(
     stream: String,
     confirm: String,

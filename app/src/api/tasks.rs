@@ -12,7 +12,7 @@ use {
 };
 
 /// Adds an OBS dump task to a stream; every field error comes back at once.
-#[server(endpoint = "create_dump_task")]
+#[server(endpoint = "create_dump_task", output = crate::api::codec::PageJson)]
 pub async fn create_dump_task(stream: String, draft: TaskDraft) -> Result<TaskSaved, AppError> {
     serve::<CreateDumpTask>()
         .audit(
@@ -25,7 +25,7 @@ pub async fn create_dump_task(stream: String, draft: TaskDraft) -> Result<TaskSa
 
 /// Modifies a dump task in place. `started_from` is what the form was filled with; when DIS
 /// now reports something else, the answer is a conflict and nothing is sent.
-#[server(endpoint = "update_dump_task")]
+#[server(endpoint = "update_dump_task", output = crate::api::codec::PageJson)]
 pub async fn update_dump_task(
     stream: String,
     task: String,
@@ -45,7 +45,7 @@ pub async fn update_dump_task(
 }
 
 /// Starts or pauses dump tasks of one stream, by task id (several at once for batch actions).
-#[server(endpoint = "set_task_state")]
+#[server(endpoint = "set_task_state", output = crate::api::codec::PageJson)]
 pub async fn set_task_state(
     stream: String,
     task_ids: Vec<String>,
@@ -58,7 +58,7 @@ pub async fn set_task_state(
 }
 
 /// Deletes a dump task. The operator confirms by typing its name, and the server checks it.
-#[server(endpoint = "delete_dump_task")]
+#[server(endpoint = "delete_dump_task", output = crate::api::codec::PageJson)]
 pub async fn delete_dump_task(
     stream: String,
     task: String,

@@ -1,14 +1,15 @@
 //! Form fields with their label, hint and inline error, wired for assistive technology:
 //! `aria-invalid` while the field is wrong, `aria-describedby` naming the hint and the error.
-//! Each takes the [`Field`] it edits and shows that field's own [`Field::label`] and
-//! [`Field::hint`], so a field is named and explained the same wherever it appears.
+//! Each takes the [`FieldMeta`] of the field it edits (a dump task's or a stream's) and shows
+//! that field's own label and hint, so a field is named and explained the same wherever it
+//! appears.
 
-use crate::domain::Field;
+use crate::domain::FieldMeta;
 use leptos::prelude::*;
 
-/// The element id of a field's input; error focus and tests find fields by it.
-pub fn field_id(field: Field) -> String {
-    format!("field-{}", field.wire_name())
+/// The element id of the input named `name`; error focus and tests find fields by it.
+pub fn field_id(name: &str) -> String {
+    format!("field-{name}")
 }
 
 fn described_by(id: &str, has_hint: bool) -> String {
@@ -23,7 +24,7 @@ fn described_by(id: &str, has_hint: bool) -> String {
 /// text) a touch when focus leaves it.
 #[derive(Clone, Copy)]
 pub struct FieldModel {
-    pub field: Field,
+    pub meta: FieldMeta,
     pub value: Signal<String>,
     pub on_change: Callback<String>,
     pub error: Signal<Option<String>>,
@@ -54,19 +55,19 @@ fn Notes(id: String, hint: Option<&'static str>, error: Signal<Option<String>>) 
 /// A one-line text input.
 #[component]
 pub fn TextField(model: FieldModel) -> impl IntoView {
-    let field = model.field;
-    let id = field_id(field);
-    let hint = field.hint();
+    let meta = model.meta;
+    let id = field_id(meta.name);
+    let hint = meta.hint;
     view! {
         <div class="field" class:invalid=move || model.error.get().is_some()>
-            <label for=id.clone()>{field.label()}</label>
+            <label for=id.clone()>{meta.label}</label>
             <input
                 id=id.clone()
-                name=field.wire_name()
+                name=meta.name
                 type="text"
                 autocomplete="off"
                 spellcheck="false"
-                inputmode=field.numeric().then_some("numeric")
+                inputmode=meta.numeric.then_some("numeric")
                 prop:value=move || model.value.get()
                 on:input=move |ev| model.on_change.run(event_target_value(&ev))
                 on:blur=move |_| model.on_blur.run(())
@@ -112,7 +113,7 @@ impl Choice {
 /// A group of radio buttons in a fieldset; disabled choices say why beside them.
 #[component]
 pub fn RadioField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
-    let (id, name) = (field_id(model.field), model.field.wire_name());
+    let (id, name) = (field_id(model.meta.name), model.meta.name);
     let options = choices
         .into_iter()
         .enumerate()
@@ -143,7 +144,7 @@ pub fn RadioField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
         .collect_view();
     view! {
         <fieldset class="field" class:invalid=move || model.error.get().is_some()>
-            <legend>{model.field.label()}</legend>
+            <legend>{model.meta.label}</legend>
             {options}
             <p class="field-error" id=format!("{id}-error")>{move || model.error.get()}</p>
         </fieldset>
@@ -153,9 +154,9 @@ pub fn RadioField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
 /// A drop-down list.
 #[component]
 pub fn SelectField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
-    let field = model.field;
-    let id = field_id(field);
-    let hint = field.hint();
+    let meta = model.meta;
+    let id = field_id(meta.name);
+    let hint = meta.hint;
     let options = choices
         .into_iter()
         .map(|c| {
@@ -169,10 +170,10 @@ pub fn SelectField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
         .collect_view();
     view! {
         <div class="field" class:invalid=move || model.error.get().is_some()>
-            <label for=id.clone()>{field.label()}</label>
+            <label for=id.clone()>{meta.label}</label>
             <select
                 id=id.clone()
-                name=field.wire_name()
+                name=meta.name
                 on:change=move |ev| model.on_change.run(event_target_value(&ev))
                 prop:value=move || model.value.get()
                 aria-invalid=model.invalid()
@@ -180,6 +181,31 @@ pub fn SelectField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
             >
                 {options}
             </select>
+            <Notes id hint error=model.error/>
+        </div>
+    }
+}
+
+/// Text over several lines, such as a schema or a list of tags.
+#[component]
+pub fn TextAreaField(model: FieldModel, rows: u32) -> impl IntoView {
+    let meta = model.meta;
+    let id = field_id(meta.name);
+    let hint = meta.hint;
+    view! {
+        <div class="field" class:invalid=move || model.error.get().is_some()>
+            <label for=id.clone()>{meta.label}</label>
+            <textarea
+                id=id.clone()
+                name=meta.name
+                rows=rows
+                spellcheck="false"
+                prop:value=move || model.value.get()
+                on:input=move |ev| model.on_change.run(event_target_value(&ev))
+                on:blur=move |_| model.on_blur.run(())
+                aria-invalid=model.invalid()
+                aria-describedby=described_by(&id, hint.is_some())
+            ></textarea>
             <Notes id hint error=model.error/>
         </div>
     }

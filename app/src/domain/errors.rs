@@ -3,6 +3,18 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// How a form shows one field: the name of its input (its element id is `field-{name}`), its
+/// label, the rule in a line under it, and whether it takes a whole number. The dump task's
+/// fields and a stream's both describe themselves this way, so one set of field components
+/// serves every form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldMeta {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: Option<&'static str>,
+    pub numeric: bool,
+}
+
 /// A field of the dump task form. Serialised as the wire name of the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -109,6 +121,18 @@ impl Field {
             self,
             Field::DeliverTimeInterval | Field::DeliverSizeInterval
         )
+    }
+}
+
+impl Field {
+    /// How the form shows the field.
+    pub fn meta(self) -> FieldMeta {
+        FieldMeta {
+            name: self.wire_name(),
+            label: self.label(),
+            hint: self.hint(),
+            numeric: self.numeric(),
+        }
     }
 }
 

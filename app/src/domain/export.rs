@@ -3,6 +3,7 @@
 //! read from the environment, never written into a snippet.
 
 use super::names::StreamName;
+use super::stream::CreateStreamRequest;
 use super::task::{DumpTask, PartitionFormat};
 
 /// Regions the official SDKs know by name; elsewhere a snippet names the endpoint itself.
@@ -155,6 +156,17 @@ pub fn curl(task: &DumpTask, target: &ExportTarget, call: Call) -> String {
              # position in the stream.\n",
         ),
     };
+    curl_command(
+        method,
+        &target.url(),
+        &target.project_id,
+        note,
+        &task.request_body(),
+    )
+}
+
+/// `curl` sending `body` to `url`, authenticated by a token from the environment.
+fn curl_command(method: &str, url: &str, project: &str, note: &str, body: &str) -> String {
     format!(
         "# Get a token first: POST https://iam.<region>.myhuaweicloud.com/v3/auth/tokens\n\
          # and export the X-Subject-Token header it returns as DIS_AUTH_TOKEN.\n\
@@ -164,9 +176,6 @@ pub fn curl(task: &DumpTask, target: &ExportTarget, call: Call) -> String {
          -H \"X-Auth-Token: $DIS_AUTH_TOKEN\" \\\n  \
          -H 'X-Project-Id: {project}' \\\n  \
          --data-binary @- <<'JSON'\n{body}\nJSON\n",
-        url = target.url(),
-        project = target.project_id,
-        body = task.request_body(),
     )
 }
 
@@ -184,7 +193,6 @@ fn size_note(task: &DumpTask, comment: &str) -> String {
 /// A Python program using `huaweicloudsdkdis`.
 pub fn python(task: &DumpTask, target: &ExportTarget) -> String {
     let d = task;
-    let (region_import, region) = target.region(PYTHON_REGIONS);
     let schema = match &d.processing_schema {
         Some(s) => {
             let fmt = s
@@ -205,10 +213,54 @@ pub fn python(task: &DumpTask, target: &ExportTarget) -> String {
     } else {
         ""
     };
+    let body = format!(
+        "        request = CreateObsTransferTaskRequest()\n        \
+                 request.stream_name = {stream}\n\
+         {schema}        \
+                 descriptor = OBSDestinationDescriptorRequest(\n            \
+                     task_name={task_name},\n            \
+                     agency_name={agency},\n            \
+                     deliver_time_interval={interval},\n            \
+                     consumer_strategy={consumer},\n            \
+                     file_prefix={prefix},\n            \
+                     partition_format={partition},\n            \
+                     obs_bucket_path={bucket},\n            \
+                     destination_file_type={file_type},\n\
+         {schema_arg}            \
+                     record_delimiter={delimiter}\n        \
+                 )\n        \
+                 request.body = CreateTransferTaskReq(\n            \
+                     destination_type=\"OBS\",\n            \
+                     obs_destination_descriptor=descriptor\n        \
+                 )\n",
+        stream = quoted(target.stream.as_str()),
+        task_name = quoted(d.task_name.as_str()),
+        agency = quoted(d.agency_name.as_str()),
+        interval = d.deliver_time_interval,
+        consumer = quoted(d.consumer_strategy.as_wire()),
+        prefix = quoted(d.file_prefix.as_str()),
+        partition = quoted(d.partition_format.as_wire()),
+        bucket = quoted(d.obs_bucket_path.as_str()),
+        file_type = quoted(d.destination_file_type.as_wire()),
+        delimiter = quoted(d.record_delimiter.as_wire()),
+    );
+    python_program(
+        target,
+        &size_note(task, "#"),
+        &body,
+        "create_obs_transfer_task",
+    )
+}
+
+/// A Python program that builds a client from the environment's credentials, runs `body` (which
+/// sets `request`, indented for the `try:`), sends it with `call` and prints the answer or DIS's
+/// refusal.
+fn python_program(target: &ExportTarget, note: &str, body: &str, call: &str) -> String {
+    let (region_import, region) = target.region(PYTHON_REGIONS);
     format!(
         "# coding: utf-8\n\
          # {ENV_NOTE}\n\
-         {size}\
+         {note}\
          import os\n\
          from huaweicloudsdkcore.auth.credentials import BasicCredentials\n\
          {region_import}\n\
@@ -227,45 +279,16 @@ pub fn python(task: &DumpTask, target: &ExportTarget) -> String {
                  .with_region({region}) \\\n        \
                  .build()\n\
          \n    \
-             try:\n        \
-                 request = CreateObsTransferTaskRequest()\n        \
-                 request.stream_name = {stream}\n\
-         {schema}        \
-                 descriptor = OBSDestinationDescriptorRequest(\n            \
-                     task_name={task_name},\n            \
-                     agency_name={agency},\n            \
-                     deliver_time_interval={interval},\n            \
-                     consumer_strategy={consumer},\n            \
-                     file_prefix={prefix},\n            \
-                     partition_format={partition},\n            \
-                     obs_bucket_path={bucket},\n            \
-                     destination_file_type={file_type},\n\
-         {schema_arg}            \
-                     record_delimiter={delimiter}\n        \
-                 )\n        \
-                 request.body = CreateTransferTaskReq(\n            \
-                     destination_type=\"OBS\",\n            \
-                     obs_destination_descriptor=descriptor\n        \
-                 )\n        \
-                 response = client.create_obs_transfer_task(request)\n        \
+             try:\n\
+         {body}        \
+                 response = client.{call}(request)\n        \
                  print(response)\n    \
              except exceptions.ClientRequestException as e:\n        \
                  print(e.status_code)\n        \
                  print(e.request_id)\n        \
                  print(e.error_code)\n        \
                  print(e.error_msg)\n",
-        size = size_note(task, "#"),
         project = quoted(&target.project_id),
-        stream = quoted(target.stream.as_str()),
-        task_name = quoted(d.task_name.as_str()),
-        agency = quoted(d.agency_name.as_str()),
-        interval = d.deliver_time_interval,
-        consumer = quoted(d.consumer_strategy.as_wire()),
-        prefix = quoted(d.file_prefix.as_str()),
-        partition = quoted(d.partition_format.as_wire()),
-        bucket = quoted(d.obs_bucket_path.as_str()),
-        file_type = quoted(d.destination_file_type.as_wire()),
-        delimiter = quoted(d.record_delimiter.as_wire()),
     )
 }
 
@@ -517,6 +540,77 @@ pub fn go(task: &DumpTask, target: &ExportTarget) -> String {
     )
 }
 
+/// The snippets the create-stream form's review shows: the request JSON, curl, and a Python
+/// program. (`target.stream` is not used: the stream is the request's.)
+pub fn stream_snippets(
+    request: &CreateStreamRequest,
+    target: &ExportTarget,
+) -> Vec<(&'static str, String)> {
+    let body =
+        serde_json::to_string_pretty(request).expect("plain structs of strings always serialise");
+    let url = format!(
+        "{}/v2/{}/streams",
+        target.endpoint.trim_end_matches('/'),
+        target.project_id
+    );
+    let curl = curl_command("POST", &url, &target.project_id, "", &body);
+    let python = python_program(target, "", &python_stream(request), "create_stream");
+    vec![
+        ("Request JSON", body),
+        ("curl", curl),
+        ("Python SDK", python),
+    ]
+}
+
+/// The lines of a Python program that set `request` to create the stream.
+fn python_stream(r: &CreateStreamRequest) -> String {
+    let python_bool = |b: bool| if b { "True" } else { "False" }.to_string();
+    let text = |s: &Option<String>| s.as_deref().map(quoted);
+    let number = |n: Option<u32>| n.map(|n| n.to_string());
+    let tags = (!r.tags.is_empty()).then(|| {
+        let list: Vec<String> = r
+            .tags
+            .iter()
+            .map(|t| format!("Tag(key={}, value={})", quoted(&t.key), quoted(&t.value)))
+            .collect();
+        format!("[{}]", list.join(", "))
+    });
+    let args: Vec<(&str, Option<String>)> = vec![
+        ("stream_name", Some(quoted(&r.stream_name))),
+        ("partition_count", Some(r.partition_count.to_string())),
+        ("stream_type", text(&r.stream_type)),
+        ("data_type", text(&r.data_type)),
+        ("data_duration", number(r.data_duration)),
+        ("auto_scale_enabled", r.auto_scale_enabled.map(python_bool)),
+        (
+            "auto_scale_min_partition_count",
+            number(r.auto_scale_min_partition_count),
+        ),
+        (
+            "auto_scale_max_partition_count",
+            number(r.auto_scale_max_partition_count),
+        ),
+        ("data_schema", text(&r.data_schema)),
+        (
+            "csv_properties",
+            r.csv_properties
+                .as_ref()
+                .map(|c| format!("CSVProperties(delimiter={})", quoted(&c.delimiter))),
+        ),
+        ("compression_format", text(&r.compression_format)),
+        ("tags", tags),
+    ];
+    let args: Vec<String> = args
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| format!("            {name}={v}")))
+        .collect();
+    format!(
+        "        request = CreateStreamRequest()\n        \
+                 request.body = CreateStreamReq(\n{}\n        )\n",
+        args.join(",\n")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -648,5 +742,50 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn a_new_stream_exports_its_request_curl_and_python() {
+        let request = crate::domain::stream_form::StreamDraft {
+            stream_name: "orders".into(),
+            data_type: "CSV".into(),
+            delimiter: ";".into(),
+            data_schema: r#"{"type":"record","name":"o","fields":[{"name":"id","type":"string"}]}"#
+                .into(),
+            auto_scale: "on".into(),
+            auto_scale_min: "1".into(),
+            auto_scale_max: "4".into(),
+            tags: "team=orders".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        let tgt = target("https://dis.cn-north-4.myhuaweicloud.com", "cn-north-4");
+        let s = stream_snippets(&request, &tgt);
+        let titles: Vec<&str> = s.iter().map(|(t, _)| *t).collect();
+        assert_eq!(titles, ["Request JSON", "curl", "Python SDK"]);
+        let json: CreateStreamRequest = serde_json::from_str(&s[0].1).unwrap();
+        assert_eq!(json, request, "the JSON is the request, exactly");
+        assert!(s[1].1.contains("curl -sS -X POST 'https://dis.cn-north-4.myhuaweicloud.com/v2/0123456789abcdef0123456789abcdef/streams'"));
+        assert!(s[1].1.contains(&s[0].1));
+        let py = &s[2].1;
+        for expected in [
+            "request.body = CreateStreamReq(",
+            "stream_name=\"orders\",",
+            "partition_count=1,",
+            "auto_scale_enabled=True,",
+            "auto_scale_max_partition_count=4,",
+            "data_schema=\"{\\\"type\\\":\\\"record\\\",",
+            "csv_properties=CSVProperties(delimiter=\";\"),",
+            "tags=[Tag(key=\"team\", value=\"orders\")]\n        )",
+            "response = client.create_stream(request)",
+            "os.environ[\"CLOUD_SDK_AK\"]",
+        ] {
+            assert!(py.contains(expected), "{expected} in\n{py}");
+        }
+        assert!(
+            !py.contains("compression_format"),
+            "unset fields are left out"
+        );
     }
 }

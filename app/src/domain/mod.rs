@@ -22,13 +22,14 @@ pub mod sample;
 pub mod settings;
 pub mod sso;
 pub mod stream;
+pub mod stream_form;
 pub mod task;
 pub mod views;
 
 pub use access::{Me, OperatorInfo, Role};
 pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditOutcome};
 pub use civil::{DateTime, ZoneOffset};
-pub use errors::{Field, FieldError, FieldErrors};
+pub use errors::{Field, FieldError, FieldErrors, FieldMeta};
 pub use names::{PartitionId, StreamName, TaskName};
 pub use task::{
     ConsumerStrategy, DataType, DumpTask, FileType, PartitionFormat, ProcessingSchema,

@@ -8,6 +8,7 @@
 //! reads (the SDK types it as a number, the API reference as text).
 
 use super::dis::DescribeStreamResponse;
+use super::errors::FieldMeta;
 use super::names::{check_allowlisted, describe_char};
 use super::task::DataType;
 use serde::{Deserialize, Serialize};
@@ -188,8 +189,10 @@ impl Tag {
     }
 }
 
+/// What a tag's key and value may hold, as Huawei Cloud's tag service words it: letters,
+/// digits, `_`, `-`, `.`, and Chinese characters (U+4E00 to U+9FFF).
 fn tag_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '\u{4E00}'..='\u{9FFF}')
 }
 
 /// `POST /v2/{project}/streams`.
@@ -281,43 +284,56 @@ pub struct PartitionCountChange {
     pub auto_scale: bool,
 }
 
+/// What the schema check reads of an Avro record. (Typed, rather than a `serde_json::Value`:
+/// the browser runs this check, and the typed reader costs its WASM less.)
+#[derive(Deserialize)]
+struct AvroRecord {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    name: Option<String>,
+    fields: Option<Vec<AvroField>>,
+}
+
+#[derive(Deserialize)]
+struct AvroField {
+    name: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<serde::de::IgnoredAny>,
+}
+
 /// Checks an Avro record schema given as JSON text: an object of `"type": "record"` with a
 /// `name` and at least one field, each with a `name` and a `type`. The wording names what to fix.
 pub fn check_schema(text: &str) -> Result<(), String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("The schema is not JSON: {e}."))?;
-    let Some(record) = value.as_object() else {
-        return Err("The schema must be a JSON object, an Avro record.".into());
-    };
-    if record.get("type").and_then(|t| t.as_str()) != Some("record") {
+    let record: AvroRecord = serde_json::from_str(text).map_err(|e| {
+        if e.is_data() {
+            format!("The schema must be a JSON object, an Avro record: {e}.")
+        } else {
+            format!("The schema is not JSON: {e}.")
+        }
+    })?;
+    if record.kind.as_deref() != Some("record") {
         return Err("The schema's \"type\" must be \"record\".".into());
     }
-    if record
-        .get("name")
-        .and_then(|n| n.as_str())
-        .is_none_or(str::is_empty)
-    {
+    if record.name.as_deref().is_none_or(str::is_empty) {
         return Err("The schema needs a \"name\".".into());
     }
-    let Some(fields) = record.get("fields").and_then(|f| f.as_array()) else {
+    let Some(fields) = record.fields else {
         return Err("The schema needs \"fields\", a list of the record's fields.".into());
     };
     if fields.is_empty() {
         return Err("The schema's \"fields\" is empty: name at least one field.".into());
     }
-    let mut seen: Vec<&str> = Vec::new();
     for (i, field) in fields.iter().enumerate() {
-        let name = field.get("name").and_then(|n| n.as_str()).unwrap_or("");
+        let name = field.name.as_deref().unwrap_or("");
         if name.is_empty() {
             return Err(format!("Field {} of the schema has no \"name\".", i + 1));
         }
-        if field.get("type").is_none() {
+        if field.kind.is_none() {
             return Err(format!("The schema's field {name:?} has no \"type\"."));
         }
-        if seen.contains(&name) {
+        if fields[..i].iter().any(|f| f.name.as_deref() == Some(name)) {
             return Err(format!("The schema names the field {name:?} twice."));
         }
-        seen.push(name);
     }
     Ok(())
 }
@@ -342,7 +358,7 @@ pub fn check_create(request: &CreateStreamRequest) -> Result<(), Vec<(StreamFiel
             StreamField::Partitions,
             format!(
                 "A {} stream has 1 to {quota} partitions (the project's quota).",
-                stream_type.as_str().to_lowercase()
+                stream_type.as_str().to_ascii_lowercase()
             ),
         );
     }
@@ -482,7 +498,7 @@ pub fn check_scale(current: u32, target: u32, available: u32) -> Result<(), Stri
 }
 
 /// The part of a stream a rule belongs to, for a message beside its field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum StreamField {
     Name,
     StreamType,
@@ -490,6 +506,8 @@ pub enum StreamField {
     DataType,
     Retention,
     AutoScale,
+    AutoScaleMin,
+    AutoScaleMax,
     Schema,
     Delimiter,
     Compression,
@@ -497,6 +515,22 @@ pub enum StreamField {
 }
 
 impl StreamField {
+    /// Every field, in the order the create form shows them.
+    pub const ALL: [StreamField; 12] = [
+        StreamField::Name,
+        StreamField::StreamType,
+        StreamField::Partitions,
+        StreamField::DataType,
+        StreamField::Retention,
+        StreamField::Schema,
+        StreamField::Delimiter,
+        StreamField::Compression,
+        StreamField::AutoScale,
+        StreamField::AutoScaleMin,
+        StreamField::AutoScaleMax,
+        StreamField::Tags,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             StreamField::Name => "Stream name",
@@ -504,11 +538,61 @@ impl StreamField {
             StreamField::Partitions => "Partitions",
             StreamField::DataType => "Data type",
             StreamField::Retention => "Retention (hours)",
-            StreamField::AutoScale => "Auto-scaling",
+            StreamField::AutoScale => "Scale automatically",
+            StreamField::AutoScaleMin => "Fewest partitions",
+            StreamField::AutoScaleMax => "Most partitions",
             StreamField::Schema => "Schema (Avro, JSON)",
             StreamField::Delimiter => "CSV delimiter",
             StreamField::Compression => "Compression",
             StreamField::Tags => "Tags",
+        }
+    }
+
+    /// How the form shows the field; its input is named as DIS names the field.
+    pub fn meta(self) -> FieldMeta {
+        let (name, hint) = match self {
+            StreamField::Name => (
+                "stream_name",
+                Some("1 to 64 letters, digits, '-' or '_'; unique in the project."),
+            ),
+            StreamField::StreamType => (
+                "stream_type",
+                Some("Advanced partitions carry more; the project has fewer of them."),
+            ),
+            StreamField::Partitions => (
+                "partition_count",
+                Some("Each partition takes up to 1,000 records or 1 MB a second."),
+            ),
+            StreamField::DataType => ("data_type", None),
+            StreamField::Retention => (
+                "data_duration",
+                Some("24 to 72: how long DIS keeps a record."),
+            ),
+            StreamField::AutoScale => (
+                "auto_scale_enabled",
+                Some("DIS adds and removes partitions with the traffic, within the bounds."),
+            ),
+            StreamField::AutoScaleMin => ("auto_scale_min_partition_count", None),
+            StreamField::AutoScaleMax => ("auto_scale_max_partition_count", None),
+            StreamField::Schema => (
+                "data_schema",
+                Some("Optional: an Avro record describing each record, for JSON and CSV."),
+            ),
+            StreamField::Delimiter => ("delimiter", Some("One character, such as ','.")),
+            StreamField::Compression => ("compression_format", None),
+            StreamField::Tags => ("tags", Some("Optional: one key=value a line, at most 10.")),
+        };
+        FieldMeta {
+            name,
+            label: self.label(),
+            hint,
+            numeric: matches!(
+                self,
+                StreamField::Partitions
+                    | StreamField::Retention
+                    | StreamField::AutoScaleMin
+                    | StreamField::AutoScaleMax
+            ),
         }
     }
 }
@@ -782,6 +866,11 @@ mod tests {
         assert_eq!(fields(&r), vec![StreamField::Schema]);
         for (schema, expect) in [
             ("[]", "JSON object"),
+            ("{\"type\": \"record\"", "not JSON"),
+            (
+                r#"{"type":["record"],"name":"x"}"#,
+                "Avro record: invalid type",
+            ),
             (r#"{"type":"enum","name":"x","fields":[]}"#, "\"record\""),
             (
                 r#"{"type":"record","fields":[{"name":"a","type":"int"}]}"#,

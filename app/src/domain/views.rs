@@ -4,6 +4,7 @@
 use super::access::Role;
 use super::audit::AuditFilter;
 use super::dis::{DescribeStreamResponse, StreamInfo, TaskSummary};
+use super::stream_form::StreamDraft;
 use super::task::TaskDraft;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,8 @@ pub struct StreamView {
     pub partitions: String,
     /// The consumer applications and their lag, as HTML the server rendered.
     pub consumers: String,
+    /// The stream's settings and scaling history, as HTML the server rendered.
+    pub settings: String,
 }
 
 /// A task in a stream's list: DIS's list entry, with where it writes and how often from the
@@ -109,6 +112,9 @@ pub enum Part {
         draft: Box<TaskDraft>,
         suggest: bool,
     },
+    /// What the create-stream form's review shows: the stream a draft makes, its request and
+    /// the code that sends it.
+    NewStream { draft: Box<StreamDraft> },
 }
 
 impl Part {
@@ -126,7 +132,8 @@ impl Part {
             | Part::Export { .. }
             | Part::TaskFiles { .. }
             | Part::StreamFiles { .. }
-            | Part::PastedSample { .. } => Role::Viewer,
+            | Part::PastedSample { .. }
+            | Part::NewStream { .. } => Role::Viewer,
         }
     }
 }

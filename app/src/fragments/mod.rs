@@ -11,6 +11,7 @@ pub mod overview;
 pub mod progress;
 pub mod request;
 pub mod sample;
+pub mod stream;
 pub mod streams;
 pub mod traffic;
 

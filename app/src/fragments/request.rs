@@ -66,7 +66,7 @@ fn what_changes(list: Vec<Change>) -> impl IntoView {
 }
 
 /// A block of text with a button that copies it.
-fn snippet(title: &'static str, text: String) -> impl IntoView {
+pub(super) fn snippet(title: &'static str, text: String) -> impl IntoView {
     let slug = title.to_lowercase().replace(' ', "-");
     view! {
         <div class="snippet">

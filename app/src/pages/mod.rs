@@ -6,6 +6,7 @@ pub mod not_found;
 pub mod operators;
 pub mod overview;
 pub mod stream;
+pub mod stream_form;
 pub mod streams;
 pub mod task;
 pub mod wizard;

@@ -31,6 +31,11 @@ pub fn Stream() -> impl IntoView {
     // The charts are read again only when asked (Refresh, records sent), not every few seconds.
     let traffic_version = RwSignal::new(0u64);
     let chart_partition = RwSignal::new(None::<String>);
+    // What the operator types or ticks lives here, above the part each refresh renders anew,
+    // so a refresh loses none of it. (The ticked tasks are a list, not a set: a stream holds
+    // few tasks, and the browser then needs no ordered-set code.)
+    let test_lines = RwSignal::new(String::new());
+    let selected = RwSignal::new(Vec::<String>::new());
     let data = Resource::new(move || (name(), version.get()), |(n, _)| get_stream(n));
     // In the browser: refresh every few seconds while the tab is visible.
     Effect::new(move |_| {
@@ -63,7 +68,7 @@ pub fn Stream() -> impl IntoView {
                 match data.await {
                     Ok(v) => {
                         let role = my_role().await;
-                        view! { <StreamView v version traffic_version chart_partition role/> }.into_any()
+                        view! { <StreamView v version traffic_version chart_partition role test_lines selected/> }.into_any()
                     }
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                 }
@@ -84,19 +89,20 @@ fn StreamView(
     traffic_version: RwSignal<u64>,
     chart_partition: RwSignal<Option<String>>,
     role: Option<Role>,
+    test_lines: RwSignal<String>,
+    selected: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     // What the role cannot do is not offered (the server refuses it regardless).
     let can_change = allows(role, Role::Operator);
     let s = v.stream;
     let add = format!("/streams/{}/add-task", s.stream_name);
     let stream_name = s.stream_name.clone();
-    let selected = RwSignal::new(std::collections::BTreeSet::<String>::new());
     let pending = Pending::new();
     let toasts = use_toasts();
     let batch = {
         let stream = stream_name.clone();
         move |action: TaskAction| {
-            let ids: Vec<String> = selected.get_untracked().into_iter().collect();
+            let ids = selected.get_untracked();
             if ids.is_empty() {
                 return;
             }
@@ -174,7 +180,8 @@ fn StreamView(
                                                     let on = event_target_checked(&ev);
                                                     let id = id.clone();
                                                     selected.update(|s| {
-                                                        if on { s.insert(id); } else { s.remove(&id); }
+                                                        s.retain(|x| *x != id);
+                                                        if on { s.push(id); }
                                                     });
                                                 }
                                             />
@@ -213,14 +220,19 @@ fn StreamView(
             </select>
         </div>
         <div inner_html=v.consumers></div>
-        {can_change.then(|| view! { <TestRecords stream=s.stream_name.clone() data_type=s.data_type() sent=traffic_version/> })}
+        <div inner_html=v.settings></div>
+        {can_change.then(|| view! { <TestRecords stream=s.stream_name.clone() data_type=s.data_type() sent=traffic_version lines=test_lines/> })}
     }
 }
 
 /// Puts a few records into the stream, so a new task has something to dump.
 #[component]
-fn TestRecords(stream: String, data_type: DataType, sent: RwSignal<u64>) -> impl IntoView {
-    let lines = RwSignal::new(String::new());
+fn TestRecords(
+    stream: String,
+    data_type: DataType,
+    sent: RwSignal<u64>,
+    lines: RwSignal<String>,
+) -> impl IntoView {
     let busy = RwSignal::new(false);
     let result = RwSignal::new(None::<Result<u64, String>>);
     let send = move |ev: leptos::ev::SubmitEvent| {

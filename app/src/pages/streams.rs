@@ -76,8 +76,12 @@ pub fn Streams() -> impl IntoView {
             <h1>"Streams"</h1>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    allows(my_role().await, Role::Operator)
-                        .then(|| view! { <a class="button primary" href="/add-task">"Add dump task"</a> })
+                    allows(my_role().await, Role::Operator).then(|| view! {
+                        <div class="actions">
+                            <a class="button" href="/new-stream">"Create stream"</a>
+                            <a class="button primary" href="/add-task">"Add dump task"</a>
+                        </div>
+                    })
                 })}
             </Transition>
         </div>

@@ -11,15 +11,18 @@ use crate::domain::{StreamName, TaskName};
 use crate::error::AppError;
 use crate::ports::DisPort;
 
+/// Every rule broken, each after its field, in one line.
+pub fn words(problems: &[(StreamField, String)]) -> String {
+    problems
+        .iter()
+        .map(|(field, message)| format!("{field}: {message}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Every rule broken, each with its field, in one refusal.
 fn refused(problems: Vec<(StreamField, String)>) -> AppError {
-    AppError::Rejected(
-        problems
-            .iter()
-            .map(|(field, message)| format!("{field}: {message}"))
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    AppError::Rejected(words(&problems))
 }
 
 /// Creates a stream; every rule it breaks is named at once, with its field.

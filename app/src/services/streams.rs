@@ -120,11 +120,16 @@ pub async fn view(dis: Arc<dyn DisPort>, stream: &str) -> Result<StreamView, App
     // The stream, its tasks and its consumer applications, side by side: a page waits for one
     // round trip to DIS, then the consumers' states. The consumers failing leaves the page.
     let (read, consumers) = futures_util::future::join(
-        futures_util::future::try_join(dis.describe_stream(&stream), dis.list_dump_tasks(&stream)),
+        futures_util::future::try_join(
+            dis.stream_description(&stream),
+            dis.list_dump_tasks(&stream),
+        ),
         super::stream_changes::consumers(dis.as_ref(), stream.as_str()),
     )
     .await;
-    let (described, tasks) = read.map_err(upstream_error)?;
+    let (description, tasks) = read.map_err(upstream_error)?;
+    let settings = crate::fragments::stream::settings(&description);
+    let described = description.stream;
     let quota = tasks.quota;
     let now = crate::clock::now_ms();
     let details = task_details(dis.as_ref(), &stream, &tasks.tasks).await;
@@ -163,6 +168,7 @@ pub async fn view(dis: Arc<dyn DisPort>, stream: &str) -> Result<StreamView, App
         quota,
         partitions,
         consumers: crate::fragments::consumers::consumers(&consumers),
+        settings,
     })
 }
 

@@ -285,3 +285,78 @@ async fn operators_create_scale_and_change_streams_and_admins_delete_them_with_t
         "{operator_lines:?}"
     );
 }
+
+#[tokio::test]
+async fn the_create_review_and_the_stream_page_show_a_stream_s_settings() {
+    use app::domain::stream_form::StreamDraft;
+    use app::domain::Role;
+    let app = TestApp::spawn().await;
+    let operator = app.client_as(Role::Operator).await;
+
+    // The review renders the stream a draft makes, its request and the code that sends it.
+    let draft = StreamDraft {
+        stream_name: "orders-json".into(),
+        data_type: "JSON".into(),
+        partition_count: "2".into(),
+        retention: "48".into(),
+        tags: "team=orders".into(),
+        ..Default::default()
+    };
+    let part = |d: &StreamDraft| serde_json::json!({ "part": { "NewStream": { "draft": d } } });
+    let (status, body) = post(
+        &app,
+        &operator,
+        "/api/get_part",
+        true,
+        part(&draft).to_string(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let html: String = serde_json::from_str(&body).unwrap();
+    assert!(
+        html.contains("<dt>Retention</dt><dd>48 hours</dd>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("data_duration") && html.contains("client.create_stream(request)"),
+        "{html}"
+    );
+    assert!(html.contains("/v2/") && html.contains("/streams"), "{html}");
+    // A draft the rules refuse names each problem after its field.
+    let bad = StreamDraft {
+        retention: "12".into(),
+        ..draft.clone()
+    };
+    let (status, body) = post(
+        &app,
+        &operator,
+        "/api/get_part",
+        true,
+        part(&bad).to_string(),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("Retention (hours): Keep records 24 to 72 hours (12 asked)."),
+        "{body}"
+    );
+
+    // The stream page: its settings and its scaling history.
+    let request = draft.parse().unwrap();
+    app.dis.create_stream(&request).await.unwrap();
+    let s = app::domain::StreamName::parse("orders-json").unwrap();
+    app.dis.scale_stream(&s, 3).await.unwrap();
+    let (status, view) = app
+        .post_form("/api/get_stream", "stream=orders-json".into())
+        .await;
+    assert_eq!(status, 200, "{view}");
+    let settings = view["settings"].as_str().unwrap();
+    assert!(
+        settings.contains("<dd>48 hours</dd>") && settings.contains("team=orders"),
+        "{settings}"
+    );
+    assert!(
+        settings.contains("2 → 3") && settings.contains("a request"),
+        "{settings}"
+    );
+}

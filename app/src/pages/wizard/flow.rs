@@ -4,7 +4,7 @@
 
 use super::records::StreamRecords;
 use super::review::ReviewStep;
-use super::state::{reported_draft, Mode, Saved, Step, WizardState};
+use super::state::{reported_draft, touched_bit, Mode, Saved, Step, WizardState};
 use super::steps::{DestinationStep, FileTypeStep, PartitionStep, SchemaStep};
 use crate::api::status::ConsoleStatus;
 use crate::api::streams::get_dump_task;
@@ -18,7 +18,6 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
-use std::collections::BTreeSet;
 
 /// `initial`: the draft the form starts from (a copy's or a modify's settings as DIS reports
 /// them).
@@ -40,7 +39,7 @@ pub(super) fn Wizard(
     let draft = RwSignal::new(initial);
     let step = RwSignal::new(Step::Destination);
     let sample = RwSignal::new(String::new());
-    let touched = RwSignal::new(BTreeSet::new());
+    let touched = RwSignal::new(0u32);
     let server_errors = RwSignal::new(FieldErrors::new());
     let banner = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -100,14 +99,14 @@ pub(super) fn Wizard(
     let next = move |_| {
         let current = step.get_untracked();
         let fields = current.fields();
-        touched.update(|t| t.extend(fields.iter().copied()));
+        touched.update(|t| *t |= fields.iter().fold(0, |all, f| all | touched_bit(*f)));
         let step_errors = errors.with_untracked(|e| e.only(fields));
         let server = server_errors.with_untracked(|e| e.only(fields));
         if let Some(first) = fields
             .iter()
             .find(|f| step_errors.has(**f) || server.has(**f))
         {
-            browser::focus_id(&field_id(*first));
+            browser::focus_id(&field_id(first.wire_name()));
             return;
         }
         if let Some(n) = Step::ALL.get(current.index() + 1) {
@@ -147,7 +146,7 @@ pub(super) fn Wizard(
             }
             let all_errors = errors.get_untracked();
             if let Some(first) = all_errors.iter().next() {
-                touched.set(Field::ALL.into_iter().collect());
+                touched.set(u32::MAX);
                 let target = Step::of(first.field);
                 go_to(target);
                 banner.set(Some(format!(

@@ -6,7 +6,6 @@ use crate::domain::dis::TaskDetails;
 use crate::domain::{DataType, DumpTask, Field, FieldErrors, TaskDraft};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {
@@ -119,11 +118,17 @@ pub(super) struct Saved {
     pub base: Option<TaskDraft>,
 }
 
+/// A field's bit in [`WizardState::touched`].
+pub(super) fn touched_bit(field: Field) -> u32 {
+    1 << field as u32
+}
+
 /// The draft and its errors, shared by every step.
 #[derive(Clone, Copy)]
 pub(super) struct WizardState {
     pub draft: RwSignal<TaskDraft>,
-    pub touched: RwSignal<BTreeSet<Field>>,
+    /// The fields touched, as bits ([`touched_bit`]): a signal type the pages share.
+    pub touched: RwSignal<u32>,
     /// Errors the server reported for the last create, until the field is edited.
     pub server_errors: RwSignal<FieldErrors>,
     pub errors: Memo<FieldErrors>,
@@ -133,7 +138,7 @@ impl WizardState {
     /// Everything a field component needs to edit `field` of the draft.
     pub fn model(self, field: Field) -> FieldModel {
         FieldModel {
-            field,
+            meta: field.meta(),
             value: self.value(field),
             on_change: self.setter(field),
             error: self.error(field),
@@ -150,20 +155,14 @@ impl WizardState {
         let s = self;
         Callback::new(move |v: String| {
             s.draft.update(|d| *d.text_mut(field) = v);
-            s.touched.update(|t| {
-                t.insert(field);
-            });
+            s.touched.update(|t| *t |= touched_bit(field));
             s.server_errors.update(|e| *e = e.without(field));
         })
     }
 
     fn touch(self, field: Field) -> Callback<()> {
         let touched = self.touched;
-        Callback::new(move |_| {
-            touched.update(|t| {
-                t.insert(field);
-            })
-        })
+        Callback::new(move |_| touched.update(|t| *t |= touched_bit(field)))
     }
 
     /// The message to show under a field: the server's, else the rule's once touched.
@@ -176,7 +175,7 @@ impl WizardState {
             {
                 return Some(m);
             }
-            if !s.touched.with(|t| t.contains(&field)) {
+            if s.touched.get() & touched_bit(field) == 0 {
                 return None;
             }
             s.errors.with(|e| e.message_for(field).map(str::to_string))
