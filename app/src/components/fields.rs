@@ -52,15 +52,27 @@ fn Notes(id: String, hint: Option<&'static str>, error: Signal<Option<String>>) 
     }
 }
 
+/// What every text and list field shows around its control: the label above, the hint and the
+/// error below, and the field marked while it is wrong.
+#[component]
+fn Frame(model: FieldModel, children: Children) -> impl IntoView {
+    let id = field_id(model.meta.name);
+    view! {
+        <div class="field" class:invalid=move || model.error.get().is_some()>
+            <label for=id.clone()>{model.meta.label}</label>
+            {children()}
+            <Notes id hint=model.meta.hint error=model.error/>
+        </div>
+    }
+}
+
 /// A one-line text input.
 #[component]
 pub fn TextField(model: FieldModel) -> impl IntoView {
     let meta = model.meta;
     let id = field_id(meta.name);
-    let hint = meta.hint;
     view! {
-        <div class="field" class:invalid=move || model.error.get().is_some()>
-            <label for=id.clone()>{meta.label}</label>
+        <Frame model>
             <input
                 id=id.clone()
                 name=meta.name
@@ -72,10 +84,31 @@ pub fn TextField(model: FieldModel) -> impl IntoView {
                 on:input=move |ev| model.on_change.run(event_target_value(&ev))
                 on:blur=move |_| model.on_blur.run(())
                 aria-invalid=model.invalid()
-                aria-describedby=described_by(&id, hint.is_some())
+                aria-describedby=described_by(&id, meta.hint.is_some())
             />
-            <Notes id hint error=model.error/>
-        </div>
+        </Frame>
+    }
+}
+
+/// Text over several lines, such as a schema or a list of tags.
+#[component]
+pub fn TextAreaField(model: FieldModel, rows: u32) -> impl IntoView {
+    let meta = model.meta;
+    let id = field_id(meta.name);
+    view! {
+        <Frame model>
+            <textarea
+                id=id.clone()
+                name=meta.name
+                rows=rows
+                spellcheck="false"
+                prop:value=move || model.value.get()
+                on:input=move |ev| model.on_change.run(event_target_value(&ev))
+                on:blur=move |_| model.on_blur.run(())
+                aria-invalid=model.invalid()
+                aria-describedby=described_by(&id, meta.hint.is_some())
+            ></textarea>
+        </Frame>
     }
 }
 
@@ -156,7 +189,6 @@ pub fn RadioField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
 pub fn SelectField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
     let meta = model.meta;
     let id = field_id(meta.name);
-    let hint = meta.hint;
     let options = choices
         .into_iter()
         .map(|c| {
@@ -169,44 +201,17 @@ pub fn SelectField(model: FieldModel, choices: Vec<Choice>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="field" class:invalid=move || model.error.get().is_some()>
-            <label for=id.clone()>{meta.label}</label>
+        <Frame model>
             <select
                 id=id.clone()
                 name=meta.name
                 on:change=move |ev| model.on_change.run(event_target_value(&ev))
                 prop:value=move || model.value.get()
                 aria-invalid=model.invalid()
-                aria-describedby=described_by(&id, hint.is_some())
+                aria-describedby=described_by(&id, meta.hint.is_some())
             >
                 {options}
             </select>
-            <Notes id hint error=model.error/>
-        </div>
-    }
-}
-
-/// Text over several lines, such as a schema or a list of tags.
-#[component]
-pub fn TextAreaField(model: FieldModel, rows: u32) -> impl IntoView {
-    let meta = model.meta;
-    let id = field_id(meta.name);
-    let hint = meta.hint;
-    view! {
-        <div class="field" class:invalid=move || model.error.get().is_some()>
-            <label for=id.clone()>{meta.label}</label>
-            <textarea
-                id=id.clone()
-                name=meta.name
-                rows=rows
-                spellcheck="false"
-                prop:value=move || model.value.get()
-                on:input=move |ev| model.on_change.run(event_target_value(&ev))
-                on:blur=move |_| model.on_blur.run(())
-                aria-invalid=model.invalid()
-                aria-describedby=described_by(&id, hint.is_some())
-            ></textarea>
-            <Notes id hint error=model.error/>
-        </div>
+        </Frame>
     }
 }
