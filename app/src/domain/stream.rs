@@ -497,6 +497,19 @@ pub fn check_scale(current: u32, target: u32, available: u32) -> Result<(), Stri
     Ok(())
 }
 
+/// The fields a check's problems name, in order; none when it passed. For tests.
+#[cfg(test)]
+pub(crate) fn problem_fields<T>(
+    checked: Result<T, Vec<(StreamField, String)>>,
+) -> Vec<StreamField> {
+    checked
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect()
+}
+
 /// The part of a stream a rule belongs to, for a message beside its field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum StreamField {
@@ -752,12 +765,7 @@ mod tests {
     const SCHEMA: &str = r#"{"type":"record","name":"order","fields":[{"name":"id","type":"string"},{"name":"ts","type":"long"}]}"#;
 
     fn fields(r: &CreateStreamRequest) -> Vec<StreamField> {
-        check_create(r)
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(f, _)| f)
-            .collect()
+        problem_fields(check_create(r))
     }
 
     #[test]

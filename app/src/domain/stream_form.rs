@@ -253,12 +253,7 @@ mod tests {
     }
 
     fn fields(d: &StreamDraft) -> Vec<StreamField> {
-        d.parse()
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(f, _)| f)
-            .collect()
+        crate::domain::stream::problem_fields(d.parse())
     }
 
     #[test]
