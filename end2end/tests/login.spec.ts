@@ -42,7 +42,9 @@ test.describe('logging in', () => {
     await expect(viewer.getByRole('heading', { level: 1, name: 'demo-json-events' })).toBeVisible();
     await expect(viewer.getByRole('region', { name: 'Send test records' })).toHaveCount(0);
     await expect(viewer.getByRole('link', { name: 'Add dump task' })).toHaveCount(0);
-    // Nor a stream's own life cycle: no Create stream, and the server refuses each change.
+    // Nor a stream's own life cycle: no Create stream, Scale, Change settings or Delete.
+    await expect(viewer.getByRole('region', { name: 'Manage the stream' })).toHaveCount(0);
+    await expect(viewer.getByRole('button', { name: /^(Scale|Save settings|Delete stream)$/ })).toHaveCount(0);
     await gotoHydrated(viewer, '/streams');
     await expect(viewer.getByRole('heading', { level: 1, name: 'Streams' })).toBeVisible();
     await expect(viewer.getByRole('link', { name: 'Create stream' })).toHaveCount(0);

@@ -35,10 +35,11 @@ async function fillJsonStream(page: Page, name: string) {
   await page.getByLabel('Tags', { exact: true }).fill('team=e2e');
 }
 
-// DIS's refusal of a taken name answers with an error status, which the browser logs.
+// Refusals (the delete while a task exists, the deleted stream's page) answer with an error
+// status, which the browser logs.
 test.use({ allowedConsoleErrors: [/status of 4\d\d/] });
 
-test('an operator creates a JSON stream with a schema and adds a dump task to it', async ({ page }, info) => {
+test('an operator creates a JSON stream with a schema, adds a task, scales, changes and deletes it', async ({ page }, info) => {
   const name = streamName(info);
   await gotoHydrated(page, '/streams');
   await page.getByRole('link', { name: 'Create stream' }).click();
@@ -69,20 +70,47 @@ test('an operator creates a JSON stream with a schema and adds a dump task to it
   const task = uniqueName('life-task', info).slice(0, 64);
   await createTask(page, name, task, 'life-bucket');
 
-  // The stream goes again, with its task, through the server function an admin calls (from the
-  // streams list: the task's page would go on reading what is being deleted).
-  await gotoHydrated(page, '/streams');
-  const deleted = await page.evaluate(async (stream) => {
-    const answer = await fetch('/api/delete_stream', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ stream, confirm: stream, with_tasks: 'true' }).toString(),
-    });
-    return answer.status;
-  }, name);
-  expect(deleted).toBe(200);
-  await gotoHydrated(page, `/streams?q=${name}`);
-  await expect(page.getByText(`No stream name contains “${name}”.`)).toBeVisible();
+  await gotoHydrated(page, `/streams/${name}`);
+  const manage = page.getByRole('region', { name: 'Manage the stream' });
+  // Scale from 2 to 3: the history lists it.
+  const scaleTo = manage.getByLabel('Partitions after scaling', { exact: true });
+  await scaleTo.fill('2');
+  await expect(manage.getByText('The stream has 2 partitions already.')).toBeVisible();
+  await scaleTo.fill('3');
+  await manage.getByRole('button', { name: 'Scale', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Stream ${name} scaled to 3 partitions.` })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Scaling history' })).toContainText('2 → 3');
+  await expect(manage).toContainText('The stream has 3 partitions.');
+
+  // Change the retention; what was typed survives the page's refresh.
+  const save = manage.getByRole('button', { name: 'Save settings' });
+  await expect(save).toBeDisabled();
+  const retention = manage.getByLabel('Retention (hours)', { exact: true });
+  await retention.fill('72');
+  await expect(save).toBeEnabled();
+  // The page reads the stream again every 5 s and renders it anew; the edit stays.
+  await page.waitForResponse((r) => r.url().includes('/api/get_stream'));
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await expect(page.getByRole('table', { name: 'Scaling history' })).toBeVisible();
+  await expect(retention).toHaveValue('72');
+  await expect(retention, 'the refresh leaves the form, and the focus, alone').toBeFocused();
+  await save.click();
+  await expect(page.getByRole('status').filter({ hasText: `Settings of ${name} saved.` })).toBeVisible();
+  await expect(settings).toContainText('72 hours');
+  await expect(save).toBeDisabled();
+
+  // Delete: the typed name, then refused while the task exists, until its box is ticked.
+  const remove = manage.getByRole('button', { name: 'Delete stream' });
+  await expect(remove).toBeDisabled();
+  await manage.getByLabel("Type the stream's name to confirm", { exact: true }).fill(name);
+  await remove.click();
+  await expect(page.getByRole('alert').filter({ hasText: 'dump task' })).toBeVisible();
+  await manage.getByLabel('Also delete its 1 dump task(s)').check();
+  await remove.click();
+  await expect(page).toHaveURL(/\/streams$/);
+  await expect(page.getByRole('status').filter({ hasText: `Stream ${name} deleted.` })).toBeVisible();
+  await gotoHydrated(page, `/streams/${name}`);
+  await expect(page.getByRole('alert').filter({ hasText: 'The stream does not exist' }).first()).toBeVisible();
 
   const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   expect(widths[0], 'page width against the window').toBeLessThanOrEqual(widths[1]);

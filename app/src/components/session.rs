@@ -23,6 +23,12 @@ pub async fn my_role() -> Option<Role> {
     me.0.await.ok().and_then(|w| w.me).map(|m| m.role)
 }
 
+/// The logged-in operator's role if it is known now (tracked: it changes once it is read).
+pub fn role_now() -> Option<Role> {
+    let me = use_context::<MeResource>()?;
+    me.0.get()?.ok()?.me.map(|m| m.role)
+}
+
 /// Whether `role` may do what needs `needed`.
 pub fn allows(role: Option<Role>, needed: Role) -> bool {
     role.is_some_and(|r| r >= needed)

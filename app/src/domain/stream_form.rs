@@ -2,15 +2,18 @@
 //! the request DIS takes, or every problem with the field it belongs to, in the same words in
 //! the browser (as the operator types) and on the server.
 
-use super::stream::{check_create, CreateStreamRequest, CsvProperties, StreamField, Tag, MAX_TAGS};
+use super::stream::{
+    check_create, CreateStreamRequest, CsvProperties, StreamDescription, StreamField, Tag,
+    UpdateStreamRequest, MAX_TAGS,
+};
 use super::task::DataType;
 use serde::{Deserialize, Serialize};
 
 /// What went wrong, each with its field.
 pub type StreamProblems = Vec<(StreamField, String)>;
 
-/// The create form's fields, as text. On the wire (the review's request to the server) it is
-/// the list of its texts in [`StreamField::ALL`]'s order: a list
+/// The create form's fields, and the change form's, as text. On the wire (the stream page's
+/// data, session storage) it is the list of its texts in [`StreamField::ALL`]'s order: a list
 /// of strings reads with code the browser has already, where a struct of its own would bring
 /// its own decoder into the WASM.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +74,17 @@ impl From<Vec<String>> for StreamDraft {
         draft
     }
 }
+
+/// The fields a stream's settings change may touch; the rest are fixed once it exists.
+pub const CHANGEABLE: [StreamField; 7] = [
+    StreamField::Retention,
+    StreamField::DataType,
+    StreamField::Schema,
+    StreamField::Delimiter,
+    StreamField::AutoScale,
+    StreamField::AutoScaleMin,
+    StreamField::AutoScaleMax,
+];
 
 impl StreamDraft {
     pub fn text(&self, field: StreamField) -> &String {
@@ -196,6 +210,88 @@ impl StreamDraft {
         } else {
             Err(problems)
         }
+    }
+
+    /// A draft of an existing stream's settings: what its change form starts from.
+    pub fn of_stream(d: &StreamDescription) -> StreamDraft {
+        let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        StreamDraft {
+            stream_name: d.stream.stream_name.clone(),
+            stream_type: Some(d.stream.stream_type.clone())
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| "COMMON".into()),
+            partition_count: d.stream.writable_partition_count.max(1).to_string(),
+            data_type: d.stream.data_type().as_str().into(),
+            retention: d.stream.retention_period.to_string(),
+            data_schema: d.data_schema.clone().unwrap_or_default(),
+            delimiter: d
+                .csv_properties
+                .as_ref()
+                .map(|c| c.delimiter.clone())
+                .unwrap_or_else(|| ",".into()),
+            compression: d.compression_format.clone().unwrap_or_default(),
+            auto_scale: if d.auto_scale_enabled {
+                "on".into()
+            } else {
+                String::new()
+            },
+            auto_scale_min: number(d.auto_scale_min_partition_count),
+            auto_scale_max: number(d.auto_scale_max_partition_count),
+            tags: d
+                .tags
+                .iter()
+                .map(|t| format!("{}={}", t.key, t.value))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+
+    /// The change that takes a stream from `base` (its settings as DIS reported them) to this
+    /// draft: only what differs is sent, and `None` when nothing does. Checked by the rules a
+    /// new stream meets.
+    pub fn change_from(
+        &self,
+        base: &StreamDraft,
+    ) -> Result<Option<UpdateStreamRequest>, StreamProblems> {
+        let after = self.parse()?;
+        let before = base.parse().ok();
+        let kept = |same: fn(&CreateStreamRequest, &CreateStreamRequest) -> bool| {
+            before.as_ref().is_some_and(|b| same(b, &after))
+        };
+        let mut change = UpdateStreamRequest {
+            stream_name: after.stream_name.clone(),
+            ..UpdateStreamRequest::default()
+        };
+        if !kept(|b, a| b.data_duration == a.data_duration) {
+            change.data_duration = after.data_duration;
+        }
+        if !kept(|b, a| b.data_type == a.data_type) {
+            change.data_type = after.data_type.clone();
+        }
+        if !kept(|b, a| b.data_schema == a.data_schema) {
+            // An empty schema clears the stream's.
+            change.data_schema = Some(after.data_schema.clone().unwrap_or_default());
+        }
+        if !kept(|b, a| {
+            (
+                b.auto_scale_enabled,
+                b.auto_scale_min_partition_count,
+                b.auto_scale_max_partition_count,
+            ) == (
+                a.auto_scale_enabled,
+                a.auto_scale_min_partition_count,
+                a.auto_scale_max_partition_count,
+            )
+        }) {
+            change.auto_scale_enabled = after.auto_scale_enabled;
+            change.auto_scale_min_partition_count = after.auto_scale_min_partition_count;
+            change.auto_scale_max_partition_count = after.auto_scale_max_partition_count;
+        }
+        let nothing = UpdateStreamRequest {
+            stream_name: after.stream_name,
+            ..UpdateStreamRequest::default()
+        };
+        Ok((change != nothing).then_some(change))
     }
 }
 
@@ -386,6 +482,53 @@ mod tests {
     }
 
     #[test]
+    fn a_change_sends_only_what_differs() {
+        let base = json_draft();
+        assert_eq!(base.change_from(&base), Ok(None));
+        let longer = StreamDraft {
+            retention: "72".into(),
+            ..base.clone()
+        };
+        let c = longer.change_from(&base).unwrap().unwrap();
+        assert_eq!(c.stream_name, "orders-json");
+        assert_eq!(c.data_duration, Some(72));
+        assert_eq!(
+            (c.data_type, c.data_schema, c.auto_scale_enabled),
+            (None, None, None)
+        );
+        let scaled = StreamDraft {
+            auto_scale: "on".into(),
+            auto_scale_min: "1".into(),
+            auto_scale_max: "6".into(),
+            data_schema: String::new(),
+            ..base.clone()
+        };
+        let c = scaled.change_from(&base).unwrap().unwrap();
+        assert_eq!(c.data_duration, None);
+        assert_eq!(
+            (
+                c.auto_scale_enabled,
+                c.auto_scale_min_partition_count,
+                c.auto_scale_max_partition_count
+            ),
+            (Some(true), Some(1), Some(6))
+        );
+        assert_eq!(
+            c.data_schema.as_deref(),
+            Some(""),
+            "a cleared schema is sent as empty"
+        );
+        let broken = StreamDraft {
+            retention: "100".into(),
+            ..base.clone()
+        };
+        assert_eq!(
+            broken.change_from(&base).unwrap_err()[0].0,
+            StreamField::Retention
+        );
+    }
+
+    #[test]
     fn a_draft_travels_as_its_list_of_texts() {
         let d = json_draft();
         let json = serde_json::to_string(&d).unwrap();
@@ -397,6 +540,25 @@ mod tests {
         let short: StreamDraft = serde_json::from_str(r#"["s"]"#).unwrap();
         assert_eq!(short.stream_name, "s");
         assert_eq!(short.retention, "24", "what is missing keeps its default");
+    }
+
+    #[test]
+    fn a_stream_reads_back_as_the_draft_that_made_it() {
+        let request = json_draft().parse().unwrap();
+        let described = StreamDescription {
+            stream: crate::domain::dis::DescribeStreamResponse {
+                stream_name: request.stream_name.clone(),
+                stream_type: "COMMON".into(),
+                data_type: "JSON".into(),
+                retention_period: 48,
+                writable_partition_count: 3,
+                ..Default::default()
+            },
+            data_schema: request.data_schema.clone(),
+            tags: request.tags.clone(),
+            ..Default::default()
+        };
+        assert_eq!(StreamDraft::of_stream(&described).parse(), Ok(request));
     }
 
     proptest! {

@@ -3,9 +3,9 @@
 
 use super::access::Role;
 use super::audit::AuditFilter;
-use super::dis::{DescribeStreamResponse, StreamInfo, TaskSummary};
+use super::dis::{StreamInfo, TaskSummary};
 use super::stream_form::StreamDraft;
-use super::task::TaskDraft;
+use super::task::{DataType, TaskDraft};
 use serde::{Deserialize, Serialize};
 
 /// One page of the streams list.
@@ -21,10 +21,19 @@ pub struct StreamPage {
 /// Rows a streams page may ask for; DIS's own page limit.
 pub const STREAM_PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
 
-/// A stream's page: what DIS says of it and its tasks.
+/// A stream's page: what DIS says of it and its tasks. The stream is carried as its settings'
+/// draft (name, type, partitions, data type, retention, …), a list of texts the browser reads
+/// with code it has already, rather than as DIS's description with a decoder of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StreamView {
-    pub stream: DescribeStreamResponse,
+    /// The stream's settings as DIS reports them, as the change form starts from them.
+    pub draft: StreamDraft,
+    /// DIS's status of the stream (`RUNNING`, …).
+    pub status: String,
+    /// The partitions' ids, each as DIS names it (`shardId-0000000000`).
+    pub partition_ids: Vec<String>,
+    /// The partitions data may be written to (closed ones, after scaling down, are not).
+    pub writable_partitions: u32,
     pub tasks: Vec<TaskRow>,
     pub quota: u64,
     /// The partitions table, with each task's progress, as HTML the server rendered.
@@ -33,6 +42,17 @@ pub struct StreamView {
     pub consumers: String,
     /// The stream's settings and scaling history, as HTML the server rendered.
     pub settings: String,
+}
+
+impl StreamView {
+    pub fn stream_name(&self) -> &str {
+        &self.draft.stream_name
+    }
+
+    /// The stream's data type; unknown reads as DIS's default, BLOB.
+    pub fn data_type(&self) -> DataType {
+        DataType::parse(&self.draft.data_type).unwrap_or_default()
+    }
 }
 
 /// A task in a stream's list: DIS's list entry, with where it writes and how often from the

@@ -7,6 +7,7 @@ pub mod operators;
 pub mod overview;
 pub mod stream;
 pub mod stream_form;
+pub mod stream_manage;
 pub mod streams;
 pub mod task;
 pub mod wizard;

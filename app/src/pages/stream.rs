@@ -7,13 +7,14 @@ use crate::components::action::Pending;
 use crate::components::badge::StateBadge;
 use crate::components::files::StreamFiles;
 use crate::components::notes::{ErrorNote, Problem};
-use crate::components::session::{allows, my_role};
+use crate::components::session::{allows, my_role, role_now};
 use crate::components::table::{columns, Column, Table};
 use crate::components::time::Ago;
 use crate::components::toast::{use_toasts, ToastKind};
 use crate::components::traffic::Traffic;
 use crate::domain::dis::TaskAction;
 use crate::domain::{DataType, Role};
+use crate::pages::stream_manage::{ManageStream, StreamEdits};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -32,13 +33,26 @@ pub fn Stream() -> impl IntoView {
     let traffic_version = RwSignal::new(0u64);
     let chart_partition = RwSignal::new(None::<String>);
     // What the operator types or ticks lives here, above the part each refresh renders anew,
-    // so a refresh loses none of it. (The ticked tasks are a list, not a set: a stream holds
-    // few tasks, and the browser then needs no ordered-set code.)
-    let test_lines = RwSignal::new(String::new());
-    let selected = RwSignal::new(Vec::<String>::new());
+    // so a refresh loses none of it.
+    let edits = StreamEdits::new();
     let data = Resource::new(move || (name(), version.get()), |(n, _)| get_stream(n));
+    // The forms that change the stream are made again only when what they start from changes
+    // (its settings, its partitions or its tasks' count), not at each refresh. They are the
+    // browser's alone: the server renders the page without them; they appear once hydrated.
+    let hydrated = RwSignal::new(false);
+    let manage = Memo::new(move |_| {
+        let v = data.get()?.ok().filter(|_| hydrated.get())?;
+        let role = role_now();
+        allows(role, Role::Operator).then_some((
+            v.draft,
+            v.writable_partitions,
+            v.tasks.len(),
+            role,
+        ))
+    });
     // In the browser: refresh every few seconds while the tab is visible.
     Effect::new(move |_| {
+        hydrated.set(true);
         #[cfg(feature = "hydrate")]
         {
             let handle = set_interval_with_handle(
@@ -68,12 +82,15 @@ pub fn Stream() -> impl IntoView {
                 match data.await {
                     Ok(v) => {
                         let role = my_role().await;
-                        view! { <StreamView v version traffic_version chart_partition role test_lines selected/> }.into_any()
+                        view! { <StreamView v version traffic_version chart_partition role edits/> }.into_any()
                     }
                     Err(e) => view! { <ErrorNote message=e.to_string()/> }.into_any(),
                 }
             })}
         </Transition>
+        {move || manage.get().map(|(draft, current, tasks, role)| view! {
+            <ManageStream draft current tasks role edits reread=version/>
+        })}
         {files}
         {traffic}
         {move || chart_partition.get().map(|p| view! {
@@ -89,12 +106,13 @@ fn StreamView(
     traffic_version: RwSignal<u64>,
     chart_partition: RwSignal<Option<String>>,
     role: Option<Role>,
-    test_lines: RwSignal<String>,
-    selected: RwSignal<Vec<String>>,
+    edits: StreamEdits,
 ) -> impl IntoView {
+    let selected = edits.selected;
     // What the role cannot do is not offered (the server refuses it regardless).
     let can_change = allows(role, Role::Operator);
-    let s = v.stream;
+    let data_type = v.data_type();
+    let s = v.draft;
     let add = format!("/streams/{}/add-task", s.stream_name);
     let stream_name = s.stream_name.clone();
     let pending = Pending::new();
@@ -128,11 +146,8 @@ fn StreamView(
     let pause_selected = move |_| batch(TaskAction::Stop);
     let none_selected = move || selected.with(|s| s.is_empty()) || pending.running();
     let tasks = v.tasks;
-    let partition_ids: Vec<String> = s
-        .partitions
-        .iter()
-        .map(|p| p.partition_id.clone())
-        .collect();
+    let partition_ids = v.partition_ids;
+    let partitions = partition_ids.len();
     view! {
         <div class="page-head">
             <h1>{s.stream_name.clone()}</h1>
@@ -145,10 +160,10 @@ fn StreamView(
             </div>
         </div>
         <dl class="facts card">
-            <dt>"Data type"</dt><dd>{s.data_type().as_str()}</dd>
-            <dt>"Status"</dt><dd>{s.status.clone()}</dd>
-            <dt>"Partitions"</dt><dd>{s.partitions.len()}</dd>
-            <dt>"Retention"</dt><dd>{format!("{} h", s.retention_period)}</dd>
+            <dt>"Data type"</dt><dd>{data_type.as_str()}</dd>
+            <dt>"Status"</dt><dd>{v.status}</dd>
+            <dt>"Partitions"</dt><dd>{partitions}</dd>
+            <dt>"Retention"</dt><dd>{format!("{} h", s.retention)}</dd>
         </dl>
         <h2>"Dump tasks"</h2>
         <p>{format!("{} of {} tasks used", tasks.len(), v.quota)}</p>
@@ -221,7 +236,7 @@ fn StreamView(
         </div>
         <div inner_html=v.consumers></div>
         <div inner_html=v.settings></div>
-        {can_change.then(|| view! { <TestRecords stream=s.stream_name.clone() data_type=s.data_type() sent=traffic_version lines=test_lines/> })}
+        {can_change.then(|| view! { <TestRecords stream=s.stream_name.clone() data_type sent=traffic_version lines=edits.test_lines/> })}
     }
 }
 

@@ -34,6 +34,8 @@ pub struct StreamForm {
     refused_field: RwSignal<u32>,
     /// The rules' problems with the draft, of the fields the form shows.
     pub problems: Memo<StreamProblems>,
+    /// Where each edit is kept too, beyond this form's life (see [`StreamForm::keeping`]).
+    kept: Option<RwSignal<Option<StreamDraft>>>,
 }
 
 fn bit(field: StreamField) -> u32 {
@@ -59,6 +61,16 @@ impl StreamForm {
                         .collect()
                 })
             }),
+            kept: None,
+        }
+    }
+
+    /// Keeps each edit in `kept` too: a form made anew (a page that renders itself again)
+    /// starts from it.
+    pub fn keeping(self, kept: RwSignal<Option<StreamDraft>>) -> StreamForm {
+        StreamForm {
+            kept: Some(kept),
+            ..self
         }
     }
 
@@ -69,6 +81,9 @@ impl StreamForm {
             value: Signal::derive(move || s.draft.with(|d| d.text(field).clone())),
             on_change: Callback::new(move |v: String| {
                 s.draft.update(|d| *d.text_mut(field) = v);
+                if let Some(kept) = s.kept {
+                    kept.set(Some(s.draft.get_untracked()));
+                }
                 s.touched.update(|t| *t |= bit(field));
                 if s.refused_field.get_untracked() == bit(field) {
                     s.refused.set(None);

@@ -4,6 +4,7 @@ use crate::api::envelope::upstream_error;
 use crate::domain::dis::{DescribeStreamResponse, PutRecord, PutRecordsRequest, MAX_STREAM_FILTER};
 use crate::domain::dis::{TaskDetails, TaskSummary};
 use crate::domain::health::{task_health, thousands};
+use crate::domain::stream_form::StreamDraft;
 use crate::domain::views::{StreamPage, StreamView, TaskRow, MAX_TEST_RECORDS};
 use crate::domain::{DataType, StreamName, TaskName};
 use crate::error::AppError;
@@ -129,6 +130,7 @@ pub async fn view(dis: Arc<dyn DisPort>, stream: &str) -> Result<StreamView, App
     .await;
     let (description, tasks) = read.map_err(upstream_error)?;
     let settings = crate::fragments::stream::settings(&description);
+    let draft = StreamDraft::of_stream(&description);
     let described = description.stream;
     let quota = tasks.quota;
     let now = crate::clock::now_ms();
@@ -163,7 +165,14 @@ pub async fn view(dis: Arc<dyn DisPort>, stream: &str) -> Result<StreamView, App
         .collect();
     let partitions = crate::fragments::progress::stream_partitions(&described.partitions, &lags);
     Ok(StreamView {
-        stream: described,
+        draft,
+        status: described.status,
+        partition_ids: described
+            .partitions
+            .into_iter()
+            .map(|p| p.partition_id)
+            .collect(),
+        writable_partitions: described.writable_partition_count,
         tasks,
         quota,
         partitions,

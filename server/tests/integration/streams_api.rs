@@ -341,7 +341,8 @@ async fn the_create_review_and_the_stream_page_show_a_stream_s_settings() {
         "{body}"
     );
 
-    // The stream page: its settings and its scaling history.
+    // The stream page: its settings, its scaling history, and the draft its change form
+    // starts from.
     let request = draft.parse().unwrap();
     app.dis.create_stream(&request).await.unwrap();
     let s = app::domain::StreamName::parse("orders-json").unwrap();
@@ -359,4 +360,14 @@ async fn the_create_review_and_the_stream_page_show_a_stream_s_settings() {
         settings.contains("2 → 3") && settings.contains("a request"),
         "{settings}"
     );
+    let reported: StreamDraft = serde_json::from_value(view["draft"].clone()).unwrap();
+    assert_eq!(
+        (
+            reported.stream_name.as_str(),
+            reported.retention.as_str(),
+            reported.partition_count.as_str()
+        ),
+        ("orders-json", "48", "3")
+    );
+    assert_eq!(reported.tags, "team=orders");
 }

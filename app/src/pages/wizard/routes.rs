@@ -72,8 +72,8 @@ fn task_form(modify: bool) -> impl IntoView {
                 }
                 match (view_data.await, status.await, source.await) {
                     (Ok(v), Ok(status), Ok(source)) => {
-                        let data_type = v.stream.data_type();
-                        let stream = v.stream.stream_name.clone();
+                        let data_type = v.data_type();
+                        let stream = v.stream_name().to_owned();
                         let read = source.map(|t| (reported_draft(&t, data_type), t.task_name));
                         match read {
                             None => view! { <Wizard stream data_type status mode=Mode::New initial=TaskDraft::default()/> }.into_any(),
