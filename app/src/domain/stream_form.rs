@@ -248,13 +248,19 @@ impl StreamDraft {
 
     /// The change that takes a stream from `base` (its settings as DIS reported them) to this
     /// draft: only what differs is sent, and `None` when nothing does. Checked by the rules a
-    /// new stream meets.
+    /// new stream meets, less those of what a change cannot touch (compression and tags, as
+    /// the server checks it too): a tag DIS once took is no reason to refuse a new retention.
     pub fn change_from(
         &self,
         base: &StreamDraft,
     ) -> Result<Option<UpdateStreamRequest>, StreamProblems> {
-        let after = self.parse()?;
-        let before = base.parse().ok();
+        let checked = |d: &StreamDraft| StreamDraft {
+            compression: String::new(),
+            tags: String::new(),
+            ..d.clone()
+        };
+        let after = checked(self).parse()?;
+        let before = checked(base).parse().ok();
         let kept = |same: fn(&CreateStreamRequest, &CreateStreamRequest) -> bool| {
             before.as_ref().is_some_and(|b| same(b, &after))
         };
@@ -526,6 +532,23 @@ mod tests {
             broken.change_from(&base).unwrap_err()[0].0,
             StreamField::Retention
         );
+    }
+
+    #[test]
+    fn a_change_is_not_refused_for_what_it_cannot_touch() {
+        // Tags and compression another tool set, which this console's rules would refuse.
+        let base = StreamDraft {
+            tags: "owner:team=orders".into(),
+            compression: "lz4".into(),
+            ..json_draft()
+        };
+        assert!(base.parse().is_err());
+        let longer = StreamDraft {
+            retention: "72".into(),
+            ..base.clone()
+        };
+        let c = longer.change_from(&base).unwrap().unwrap();
+        assert_eq!(c.data_duration, Some(72));
     }
 
     #[test]

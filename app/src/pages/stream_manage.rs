@@ -154,8 +154,19 @@ pub fn ManageStream(
             if !change_form.check() {
                 return;
             }
-            let Ok(Some(request)) = untrack(&change) else {
-                return;
+            let request = match untrack(&change) {
+                Ok(Some(request)) => request,
+                Ok(None) => return,
+                // A rule of a field this form does not show (the stream's name, type or
+                // partitions as DIS reports them): said above the forms, not swallowed.
+                Err(problems) => {
+                    let said = problems
+                        .into_iter()
+                        .map(|(field, message)| format!("{}: {message}", field.meta().label))
+                        .collect::<Vec<_>>();
+                    pending.problem.set(Some(said.join(" ")));
+                    return;
+                }
             };
             let name = name.clone();
             let work = change_stream(name.clone(), request);
