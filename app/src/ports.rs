@@ -352,6 +352,11 @@ pub struct Obs {
 #[derive(Clone, Default)]
 pub struct Samples(pub SharedReads<crate::domain::sample::StreamSample>);
 
+/// Streams' consumer applications with their lag, by stream: one read serves every operator's
+/// stream page for a few seconds (`services::stream_changes::CONSUMERS_FRESH_MS`).
+#[derive(Clone, Default)]
+pub struct Consumers(pub SharedReads<Vec<crate::services::stream_changes::Consumer>>);
+
 /// Reads of OBS by what was read, with when (epoch ms), shared between operators.
 pub type SharedReads<T> = Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, Arc<T>)>>>;
 

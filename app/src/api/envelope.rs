@@ -166,6 +166,11 @@ pub fn samples() -> Result<crate::ports::Samples, AppError> {
     provided::<crate::ports::Samples>("Samples")
 }
 
+/// The consumer applications' reads the stream pages share.
+pub fn consumers() -> Result<crate::ports::Consumers, AppError> {
+    provided::<crate::ports::Consumers>("Consumers")
+}
+
 /// The overview the server keeps.
 pub fn overview() -> Result<std::sync::Arc<dyn crate::ports::OverviewSource>, AppError> {
     provided::<crate::ports::Overview>("Overview").map(|o| o.0)

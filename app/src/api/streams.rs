@@ -37,7 +37,10 @@ pub async fn list_stream_page(
 #[server(endpoint = "get_stream", output = crate::api::codec::PageJson)]
 pub async fn get_stream(stream: String) -> Result<StreamView, AppError> {
     serve::<GetStream>()
-        .dis(|dis| async move { streams::view(dis, &stream).await })
+        .dis(|dis| async move {
+            let consumers = crate::api::envelope::consumers()?;
+            streams::view(dis, &consumers, &stream).await
+        })
         .await
 }
 

@@ -8,13 +8,13 @@ use crate::services::stream_changes::Consumer;
 use leptos::prelude::*;
 
 /// The section, or why the applications could not be read (the rest of the page stands).
-pub fn consumers(read: &Result<Vec<Consumer>, AppError>) -> String {
+pub fn consumers(read: Result<&[Consumer], &AppError>) -> String {
     let body = match read {
         Err(e) => view! {
             <p class="hint">{format!("The consumer applications could not be read: {e}")}</p>
         }
         .into_any(),
-        Ok(apps) if apps.is_empty() => view! {
+        Ok([]) => view! {
             <p class="hint">"No application reads this stream with checkpoints."</p>
         }
         .into_any(),
@@ -75,7 +75,7 @@ mod tests {
                 ),
             ],
         }];
-        let html = consumers(&Ok(apps));
+        let html = consumers(Ok(&apps));
         assert!(html.contains("<h2>Consumer applications</h2>"), "{html}");
         assert_eq!(html.matches("<tr><td>").count(), 2, "{html}");
         assert!(
@@ -86,8 +86,8 @@ mod tests {
             html.contains("billing&lt;b&gt;") && !html.contains("<b>"),
             "{html}"
         );
-        assert!(consumers(&Ok(Vec::new())).contains("No application reads this stream"));
-        let failed = consumers(&Err(AppError::Rejected("DIS said no".into())));
+        assert!(consumers(Ok(&[])).contains("No application reads this stream"));
+        let failed = consumers(Err(&AppError::Rejected("DIS said no".into())));
         assert!(
             failed.contains("could not be read: DIS said no"),
             "{failed}"

@@ -9,7 +9,8 @@ use crate::domain::stream::{
 };
 use crate::domain::{StreamName, TaskName};
 use crate::error::AppError;
-use crate::ports::DisPort;
+use crate::ports::{Consumers, DisPort};
+use std::sync::Arc;
 
 /// Every rule broken, each after its field, in one line.
 pub fn words(problems: &[(StreamField, String)]) -> String {
@@ -183,6 +184,33 @@ pub struct Consumer {
     pub partitions: Vec<(String, Lag)>,
 }
 
+/// How long one read of a stream's consumer applications serves every operator's page: less
+/// than the page's refresh, so one operator sees each refresh's own read.
+pub const CONSUMERS_FRESH_MS: i64 = 4_000;
+
+/// The streams whose consumer reads are kept at once.
+const CONSUMER_READS_KEPT: usize = 256;
+
+/// [`consumers`], read once for every operator's page of `stream` for [`CONSUMERS_FRESH_MS`].
+pub async fn shared_consumers(
+    kept: &Consumers,
+    dis: &dyn DisPort,
+    stream: &StreamName,
+) -> Result<Arc<Vec<Consumer>>, AppError> {
+    let fresh = |age_ms| (0..CONSUMERS_FRESH_MS).contains(&age_ms);
+    let read = consumers(dis, stream.as_str());
+    let now_ms = crate::clock::now_ms();
+    super::shared(
+        &kept.0,
+        stream.to_string(),
+        now_ms,
+        fresh,
+        CONSUMER_READS_KEPT,
+        read,
+    )
+    .await
+}
+
 /// The applications a stream page lists at most.
 pub const MAX_CONSUMERS: u32 = 20;
 
@@ -221,6 +249,32 @@ pub async fn consumers(dis: &dyn DisPort, stream: &str) -> Result<Vec<Consumer>,
 mod tests {
     use super::*;
     use crate::services::fakes::FakeDis;
+
+    #[tokio::test]
+    async fn the_pages_of_a_stream_share_one_read_of_its_consumers_for_a_few_seconds() {
+        let dis = FakeDis::with_streams(["s".to_string(), "t".to_string()]);
+        let kept = Consumers::default();
+        let s = StreamName::parse("s").unwrap();
+        let first = shared_consumers(&kept, &dis, &s).await.unwrap();
+        assert_eq!(first[0].app, "reader");
+        let one_read = dis.calls();
+        assert!(one_read >= 2, "the applications, then each one's state");
+
+        // Another operator's page of the same stream: nothing more is asked of DIS.
+        let second = shared_consumers(&kept, &dis, &s).await.unwrap();
+        assert_eq!((dis.calls(), &second), (one_read, &first));
+        // Another stream is read for itself.
+        let t = StreamName::parse("t").unwrap();
+        shared_consumers(&kept, &dis, &t).await.unwrap();
+        assert_eq!(dis.calls(), 2 * one_read);
+
+        // Once the read is older than the freshness, the next page reads again.
+        if let Some((at, _)) = kept.0.lock().unwrap().get_mut("s") {
+            *at -= CONSUMERS_FRESH_MS;
+        }
+        shared_consumers(&kept, &dis, &s).await.unwrap();
+        assert_eq!(dis.calls(), 3 * one_read);
+    }
 
     #[tokio::test]
     async fn refusals_name_what_to_fix_before_dis_is_asked() {

@@ -8,7 +8,7 @@ use crate::domain::stream_form::StreamDraft;
 use crate::domain::views::{StreamPage, StreamView, TaskRow, MAX_TEST_RECORDS};
 use crate::domain::{DataType, StreamName, TaskName};
 use crate::error::AppError;
-use crate::ports::{DisPort, UpstreamError};
+use crate::ports::{Consumers, DisPort, UpstreamError};
 use std::sync::Arc;
 
 /// How many DIS pages one filtered page may read before it answers with what it found.
@@ -116,16 +116,22 @@ pub async fn all(dis: &dyn DisPort) -> Result<Vec<crate::domain::dis::StreamInfo
 }
 
 /// A stream's page: what DIS says of it, and its tasks with where each writes.
-pub async fn view(dis: Arc<dyn DisPort>, stream: &str) -> Result<StreamView, AppError> {
+pub async fn view(
+    dis: Arc<dyn DisPort>,
+    consumers: &Consumers,
+    stream: &str,
+) -> Result<StreamView, AppError> {
     let stream = StreamName::parse(stream).map_err(AppError::Rejected)?;
     // The stream, its tasks and its consumer applications, side by side: a page waits for one
     // round trip to DIS, then the consumers' states. The consumers failing leaves the page.
+    // The stream and its tasks are read for each page (they show what an operator has just
+    // changed); the consumers, one read for every operator for a few seconds.
     let (read, consumers) = futures_util::future::join(
         futures_util::future::try_join(
             dis.stream_description(&stream),
             dis.list_dump_tasks(&stream),
         ),
-        super::stream_changes::consumers(dis.as_ref(), stream.as_str()),
+        super::stream_changes::shared_consumers(consumers, dis.as_ref(), &stream),
     )
     .await;
     let (description, tasks) = read.map_err(upstream_error)?;
@@ -176,7 +182,7 @@ pub async fn view(dis: Arc<dyn DisPort>, stream: &str) -> Result<StreamView, App
         tasks,
         quota,
         partitions,
-        consumers: crate::fragments::consumers::consumers(&consumers),
+        consumers: crate::fragments::consumers::consumers(consumers.as_deref().map(Vec::as_slice)),
         settings,
     })
 }

@@ -54,6 +54,8 @@ pub struct AppState {
     pub obs: app::ports::Obs,
     /// Reads of streams' records for the wizard's preview.
     pub samples: app::ports::Samples,
+    /// Streams' consumer applications, read once for every operator's stream page.
+    pub consumers: app::ports::Consumers,
     /// The identity provider operators sign on with, when one is configured
     /// ([`AppState::with_sign_on`]).
     pub sign_on: Option<Arc<crate::sign_on::SignOn>>,
@@ -120,6 +122,7 @@ impl AppState {
                 "This console was started without an OBS reader.".to_owned()
             )),
             samples: app::ports::Samples::default(),
+            consumers: app::ports::Consumers::default(),
             sign_on: None,
             login: app::api::session::SignInOptions {
                 provider: None,
@@ -149,6 +152,7 @@ impl AppState {
         provide_context(app::ports::Overview(Arc::new(self.overview.clone())));
         provide_context(self.obs.clone());
         provide_context(self.samples.clone());
+        provide_context(self.consumers.clone());
         provide_context(self.login.clone());
         if let Some(provider) = &self.sign_on {
             provide_context(app::ports::SignOutPort(provider.clone()));
