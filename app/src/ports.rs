@@ -353,9 +353,32 @@ pub struct Obs {
 pub struct Samples(pub SharedReads<crate::domain::sample::StreamSample>);
 
 /// Streams' consumer applications with their lag, by stream: one read serves every operator's
-/// stream page for a few seconds (`services::stream_changes::CONSUMERS_FRESH_MS`).
+/// stream page for a few seconds (`services::stream_changes::CONSUMERS_FRESH_MS`), until the
+/// console puts records into the stream.
 #[derive(Clone, Default)]
-pub struct Consumers(pub SharedReads<Vec<crate::services::stream_changes::Consumer>>);
+pub struct Consumers {
+    /// The reads, by stream and generation.
+    pub reads: SharedReads<Vec<crate::services::stream_changes::Consumer>>,
+    /// Each stream's generation, counted up by [`Consumers::forget`]: a read that began before
+    /// it is kept under the old generation, which nobody reads again.
+    generations: Arc<std::sync::Mutex<std::collections::HashMap<String, u64>>>,
+}
+
+impl Consumers {
+    /// Where a read of `stream`'s consumers made now is kept.
+    pub fn key(&self, stream: &str) -> String {
+        let generations = self.generations.lock().unwrap_or_else(|e| e.into_inner());
+        let generation = generations.get(stream).copied().unwrap_or(0);
+        format!("{stream}\n{generation}")
+    }
+
+    /// Reads of `stream`'s consumers from now on go to DIS again: what they are behind on has
+    /// changed.
+    pub fn forget(&self, stream: &str) {
+        let mut generations = self.generations.lock().unwrap_or_else(|e| e.into_inner());
+        *generations.entry(stream.to_owned()).or_default() += 1;
+    }
+}
 
 /// Reads of OBS by what was read, with when (epoch ms), shared between operators.
 pub type SharedReads<T> = Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, Arc<T>)>>>;

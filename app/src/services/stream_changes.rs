@@ -191,7 +191,8 @@ pub const CONSUMERS_FRESH_MS: i64 = 4_000;
 /// The streams whose consumer reads are kept at once.
 const CONSUMER_READS_KEPT: usize = 256;
 
-/// [`consumers`], read once for every operator's page of `stream` for [`CONSUMERS_FRESH_MS`].
+/// [`consumers`], read once for every operator's page of `stream` for [`CONSUMERS_FRESH_MS`]
+/// (or until [`Consumers::forget`]).
 pub async fn shared_consumers(
     kept: &Consumers,
     dis: &dyn DisPort,
@@ -200,15 +201,8 @@ pub async fn shared_consumers(
     let fresh = |age_ms| (0..CONSUMERS_FRESH_MS).contains(&age_ms);
     let read = consumers(dis, stream.as_str());
     let now_ms = crate::clock::now_ms();
-    super::shared(
-        &kept.0,
-        stream.to_string(),
-        now_ms,
-        fresh,
-        CONSUMER_READS_KEPT,
-        read,
-    )
-    .await
+    let key = kept.key(stream.as_str());
+    super::shared(&kept.reads, key, now_ms, fresh, CONSUMER_READS_KEPT, read).await
 }
 
 /// The applications a stream page lists at most.
@@ -269,11 +263,17 @@ mod tests {
         assert_eq!(dis.calls(), 2 * one_read);
 
         // Once the read is older than the freshness, the next page reads again.
-        if let Some((at, _)) = kept.0.lock().unwrap().get_mut("s") {
+        if let Some((at, _)) = kept.reads.lock().unwrap().get_mut(&kept.key("s")) {
             *at -= CONSUMERS_FRESH_MS;
         }
         shared_consumers(&kept, &dis, &s).await.unwrap();
         assert_eq!(dis.calls(), 3 * one_read);
+        shared_consumers(&kept, &dis, &s).await.unwrap();
+        assert_eq!(dis.calls(), 3 * one_read);
+        // Records put into the stream change what its readers are behind on: read again.
+        kept.forget("s");
+        shared_consumers(&kept, &dis, &s).await.unwrap();
+        assert_eq!(dis.calls(), 4 * one_read);
     }
 
     #[tokio::test]
