@@ -135,11 +135,20 @@ impl Faults {
             .collect();
         files.sort();
         for path in files {
-            let Ok(text) = std::fs::read_to_string(&path) else {
+            // The tick and every request read this folder at once: a file is claimed by
+            // renaming it first, and only the one whose rename succeeds loads it (loaded twice,
+            // its faults would apply twice: a stall would put a clock back two hours).
+            static CLAIMS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let claim = CLAIMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let claimed = path.with_file_name(format!(".claimed-{}-{claim}", std::process::id()));
+            if std::fs::rename(&path, &claimed).is_err() {
                 continue;
-            };
-            let _ = std::fs::remove_file(&path);
-            self.load_lines(&text);
+            }
+            let text = std::fs::read_to_string(&claimed);
+            let _ = std::fs::remove_file(&claimed);
+            if let Ok(text) = text {
+                self.load_lines(&text);
+            }
         }
     }
 
@@ -292,6 +301,26 @@ mod tests {
             Some(Fault::Latency(Duration::from_millis(5)))
         );
         assert_eq!(faults.next("GET /x", b""), None);
+    }
+
+    #[test]
+    fn a_fault_file_read_from_many_threads_at_once_is_loaded_once() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..50 {
+            std::fs::write(dir.path().join(format!("f{i:02}")), "stall_dumps 60 t\n").unwrap();
+        }
+        let faults = Faults::default();
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| faults.load_dir(dir.path()));
+            }
+        });
+        assert_eq!(lock(&faults.stalls).len(), 50, "each file's stall once");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "all consumed"
+        );
     }
 
     #[test]
