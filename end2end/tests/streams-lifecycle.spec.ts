@@ -74,10 +74,12 @@ test('an operator creates a JSON stream with a schema, adds a task, scales, chan
   const manage = page.getByRole('region', { name: 'Manage the stream' });
   // Scale from 2 to 3: the history lists it.
   const scaleTo = manage.getByLabel('Partitions after scaling', { exact: true });
+  const scale = manage.getByRole('button', { name: 'Scale', exact: true });
+  await expect(scale, 'offered once a count is typed').toBeDisabled();
   await scaleTo.fill('2');
   await expect(manage.getByText('The stream has 2 partitions already.')).toBeVisible();
   await scaleTo.fill('3');
-  await manage.getByRole('button', { name: 'Scale', exact: true }).click();
+  await scale.click();
   await expect(page.getByRole('status').filter({ hasText: `Stream ${name} scaled to 3 partitions.` })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Scaling history' })).toContainText('2 → 3');
   await expect(manage).toContainText('The stream has 3 partitions.');

@@ -26,7 +26,7 @@ pub struct StreamEdits {
     pub selected: RwSignal<Vec<String>>,
     scale_to: RwSignal<String>,
     /// The change form's draft once the operator has edited it; until then the form shows the
-    /// settings as DIS reports them at each refresh.
+    /// stream's settings as DIS reports them.
     kept: RwSignal<Option<StreamDraft>>,
     confirm: RwSignal<String>,
     with_tasks: RwSignal<bool>,
@@ -120,14 +120,11 @@ pub fn ManageStream(
         let name = name.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let Ok(target) = edits.scale_to.get_untracked().trim().parse::<u32>() else {
-                browser_focus(SCALE_TO);
+            let typed = edits.scale_to.get_untracked().trim().parse::<u32>();
+            let (Ok(target), None) = (typed, scale_error.get_untracked()) else {
+                crate::components::browser::focus_id(&field_id(SCALE_TO.name));
                 return;
             };
-            if scale_error.get_untracked().is_some() {
-                browser_focus(SCALE_TO);
-                return;
-            }
             let name = name.clone();
             let work = scale_stream(name.clone(), target);
             pending.run("Scaling the stream…", work, move |()| {
@@ -214,7 +211,10 @@ pub fn ManageStream(
                 <h3 id="scale-heading">"Scale"</h3>
                 <p>{format!("The stream has {current} partitions.")}</p>
                 <TextField model=scale_model/>
-                <button type="submit" disabled=move || pending.running()>"Scale"</button>
+                // Offered once a count is typed (a wrong one says why under the field).
+                <button type="submit" disabled=move || pending.running() || edits.scale_to.with(|t| t.trim().is_empty())>
+                    "Scale"
+                </button>
             </form>
             <form on:submit=save novalidate aria-labelledby="change-heading">
                 <h3 id="change-heading">"Change settings"</h3>
@@ -246,8 +246,4 @@ pub fn ManageStream(
             })}
         </section>
     }
-}
-
-fn browser_focus(meta: FieldMeta) {
-    crate::components::browser::focus_id(&field_id(meta.name));
 }

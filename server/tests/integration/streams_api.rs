@@ -114,6 +114,13 @@ async fn operators_create_scale_and_change_streams_and_admins_delete_them_with_t
             "stream=demo-orders&target=3".to_owned(),
         ),
         (
+            "/api/change_stream",
+            true,
+            serde_json::json!({ "stream": "demo-orders", "change": {
+                "stream_name": "demo-orders", "data_duration": 72 }})
+            .to_string(),
+        ),
+        (
             "/api/delete_stream",
             false,
             "stream=demo-orders&confirm=demo-orders&with_tasks=true".to_owned(),
