@@ -380,7 +380,8 @@ impl Consumers {
     }
 }
 
-/// Reads of OBS by what was read, with when (epoch ms), shared between operators.
+/// Reads kept by what was read (an OBS listing, a stream's records, its consumers), with when
+/// (epoch ms), shared between operators (see `services::shared`).
 pub type SharedReads<T> = Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, Arc<T>)>>>;
 
 impl Obs {
